@@ -1,0 +1,199 @@
+"""Anchoring claims to their exact span of an article's text.
+
+A claim is stored as a W3C Web Annotation–style selector: the quoted words, their
+character offsets into ``Article.body`` (a TextPositionSelector) and about 32 characters
+of context on either side (a TextQuoteSelector's ``prefix``/``suffix``). The offsets make
+rendering cheap; the quote and its context let a claim be found again when the body is
+edited. Pure functions on strings, no ORM: models, forms and the API all call these.
+
+Offsets count Python ``str`` characters (Unicode code points) in the body with ``\\n``
+line endings, which is what :func:`normalise_body` guarantees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CONTEXT_CHARS = 32
+
+
+class AnchorError(ValueError):
+    """The quote and the offsets of a claim do not describe a span of the article text."""
+
+    field = "quote"
+
+
+class OffsetsOutOfRange(AnchorError):
+    field = "end_offset"
+
+
+class QuoteMismatch(AnchorError):
+    field = "quote"
+
+
+class QuoteNotFound(AnchorError):
+    field = "quote"
+
+
+class AmbiguousQuote(AnchorError):
+    """The words occur more than once; the caller must say which occurrence is meant."""
+
+    field = "quote"
+
+    def __init__(self, message: str, spans: list[Span]) -> None:
+        super().__init__(message)
+        self.spans = spans
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Everything stored on a claim to find its words again."""
+
+    quote: str
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+
+
+def normalise_body(text: str) -> str:
+    """Line endings to ``\\n`` (browsers submit ``\\r\\n``), no trailing blank space.
+
+    Run once when an article's text comes in, before any offset is computed.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_span(body: str, start: int, end: int, quote: str) -> None:
+    """Raise an :class:`AnchorError` unless ``body[start:end] == quote``.
+
+    The message names the mismatch so a reviewer (or an API client) can fix it.
+    """
+    if start is None or end is None:
+        raise OffsetsOutOfRange("Both start_offset and end_offset are required.")
+    if start < 0 or end < 0:
+        raise OffsetsOutOfRange(f"Offsets cannot be negative (got {start}–{end}).")
+    if start >= end:
+        raise OffsetsOutOfRange(
+            f"start_offset ({start}) must be smaller than end_offset ({end}): a claim "
+            "quotes at least one character."
+        )
+    if end > len(body):
+        raise OffsetsOutOfRange(
+            f"end_offset {end} falls outside the article text, which is {len(body)} "
+            "characters long."
+        )
+    actual = body[start:end]
+    if actual != quote:
+        raise QuoteMismatch(
+            f"The quote does not match the article text at {start}–{end}: the quote is "
+            f"“{_excerpt(quote)}” but the text there is “{_excerpt(actual)}”."
+        )
+
+
+def select(body: str, start: int, end: int) -> Selector:
+    """The selector of ``body[start:end]``, with its context (offsets must be valid)."""
+    # Only the offsets can be wrong here: the range checks run before the comparison.
+    check_span(body, start, end, body[start:end])
+    return Selector(
+        quote=body[start:end],
+        start=start,
+        end=end,
+        prefix=body[max(0, start - CONTEXT_CHARS) : start],
+        suffix=body[end : end + CONTEXT_CHARS],
+    )
+
+
+def find_occurrences(body: str, quote: str) -> list[Span]:
+    """Every span (overlapping ones included) where ``quote`` occurs in ``body``."""
+    if not quote:
+        return []
+    spans = []
+    index = body.find(quote)
+    while index != -1:
+        spans.append(Span(index, index + len(quote)))
+        index = body.find(quote, index + 1)
+    return spans
+
+
+def locate(body: str, quote: str, *, occurrence: int | None = None) -> Span:
+    """The span of ``quote`` in ``body``, for the form that takes words instead of offsets.
+
+    ``occurrence`` (1-based) chooses among repeated words; without it, words that occur
+    more than once raise :class:`AmbiguousQuote` carrying every candidate span.
+    """
+    if not quote.strip():
+        raise QuoteNotFound("Quote the words of the claim exactly as they appear in the article.")
+    spans = find_occurrences(body, quote)
+    if not spans:
+        raise QuoteNotFound(
+            f"“{_excerpt(quote)}” does not occur in the article text. Copy the words "
+            "exactly, including punctuation and typographic quotes."
+        )
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(spans):
+            raise AmbiguousQuote(
+                f"There is no occurrence {occurrence}: the words occur {len(spans)} time(s).",
+                spans,
+            )
+        return spans[occurrence - 1]
+    if len(spans) > 1:
+        raise AmbiguousQuote(
+            f"“{_excerpt(quote)}” occurs {len(spans)} times in the article; choose which "
+            "one the claim is.",
+            spans,
+        )
+    return spans[0]
+
+
+def _common_suffix_len(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(reversed(a), reversed(b), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def reanchor(
+    body: str, *, quote: str, prefix: str, suffix: str, hint: int | None = None
+) -> Span | None:
+    """Find a claim's words again in an edited body, or ``None`` if they are gone.
+
+    Among the occurrences of the exact quote, the one whose surroundings best match the
+    stored prefix and suffix wins; a tie goes to the occurrence nearest the old offset
+    (``hint``). The quote itself must be unchanged: if the quoted words were edited, a
+    person has to decide whether the claim still stands.
+    """
+    spans = find_occurrences(body, quote)
+    if not spans:
+        return None
+
+    def score(span: Span) -> tuple[int, int]:
+        context = _common_suffix_len(
+            body[max(0, span.start - len(prefix)) : span.start], prefix
+        ) + _common_prefix_len(body[span.end : span.end + len(suffix)], suffix)
+        distance = abs(span.start - hint) if hint is not None else 0
+        return (context, -distance)
+
+    return max(spans, key=score)

@@ -1,0 +1,78 @@
+"""Fixed vocabularies of the domain, as stored in the database.
+
+A leaf module: it imports nothing from the project, so models, workflow, forms, the API
+and templates can all share one definition of each value.
+"""
+
+from django.db import models
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Rating(models.TextChoices):
+    """The rating scale, best to worst, plus ``unsupported`` which sits outside the order.
+
+    ``meaning`` and ``rating_value`` (ClaimReview's 5-to-1 ``ratingValue``) are defined
+    once here; the methodology page, the API and the ClaimReview markup all read them.
+    """
+
+    ACCURATE = "accurate", "Accurate"
+    MOSTLY_ACCURATE = "mostly_accurate", "Mostly accurate"
+    MIXED = "mixed", "Mixed"
+    MISLEADING = "misleading", "Misleading"
+    FALSE = "false", "False"
+    UNSUPPORTED = "unsupported", "Unsupported"
+
+    @property
+    def meaning(self) -> str:
+        return RATING_MEANINGS[self]
+
+    @property
+    def rating_value(self) -> int | None:
+        return RATING_VALUES[self]
+
+
+RATING_MEANINGS = {
+    Rating.ACCURATE: "The claim is correct and leaves out nothing that changes its meaning.",
+    Rating.MOSTLY_ACCURATE: (
+        "The claim is essentially correct but needs a qualification, or rests on estimates."
+    ),
+    Rating.MIXED: "The claim is partly correct and partly wrong.",
+    Rating.MISLEADING: (
+        "The claim contains correct elements but leaves a false impression as a whole."
+    ),
+    Rating.FALSE: "The claim is wrong.",
+    Rating.UNSUPPORTED: "The available evidence settles the claim neither way.",
+}
+
+# ClaimReview ratingValue: 5 (best) to 1 (worst). Unsupported is not on the scale.
+RATING_VALUES = {
+    Rating.ACCURATE: 5,
+    Rating.MOSTLY_ACCURATE: 4,
+    Rating.MIXED: 3,
+    Rating.MISLEADING: 2,
+    Rating.FALSE: 1,
+    Rating.UNSUPPORTED: None,
+}
+BEST_RATING_VALUE = 5
+WORST_RATING_VALUE = 1
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY_DATA = "primary_data", "Primary data"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement"
+    NEWS_REPORT = "news_report", "News report"
+    RESEARCH = "research", "Research"
+    OTHER = "other", "Other"
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports the claim"
+    REFUTES = "refutes", "Refutes the claim"
+    CONTEXT = "context", "Context"

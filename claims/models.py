@@ -1,0 +1,273 @@
+"""The domain's tables: articles, the claims anchored in them, their sources and notes.
+
+Models hold data, database constraints and the invariants that no write may break (a
+claim's quote is its span of the article). State changes — status and verdict — belong to
+``claims.workflow``; models never import it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import anchoring
+from .enums import ClaimStatus, Rating, SourceKind, Stance
+
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+SLUG_MAX = 80
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
+    """A slug from ``text``, suffixed ``-2``, ``-3``... until no other row has it."""
+    base = slugify(text)[: SLUG_MAX - 6].strip("-") or model._meta.model_name
+    candidate, n = base, 1
+    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
+    while others.filter(slug=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    standfirst = models.TextField(blank=True, help_text="The summary line under the headline.")
+    author = models.CharField("byline", max_length=200, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag, e.g. en")
+    body = models.TextField(
+        help_text="Plain text; paragraphs separated by a blank line. Claims point into it."
+    )
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, moving every claim's offsets along if the body changed.
+
+        Keeping claims anchored is an invariant of the data, not a workflow step, so it
+        lives here where no edit path can skip it. A body edit that loses a claim's quoted
+        words is refused (``ValidationError``) and nothing is written.
+        """
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        with transaction.atomic():
+            moved: list[tuple[Claim, anchoring.Selector]] = []
+            if self.pk:
+                old_body = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
+                if old_body is not None and old_body != self.body:
+                    moved = self._claims_to_move()
+            super().save(*args, **kwargs)
+            for claim, selector in moved:
+                Claim.objects.filter(pk=claim.pk).update(
+                    start_offset=selector.start,
+                    end_offset=selector.end,
+                    prefix=selector.prefix,
+                    suffix=selector.suffix,
+                )
+
+    def clean(self) -> None:
+        super().clean()
+        self.body = anchoring.normalise_body(self.body)
+        if self.pk:
+            self._claims_to_move()
+
+    def _claims_to_move(self) -> list[tuple[Claim, anchoring.Selector]]:
+        """Find every claim again in the current body; return those whose selector moved.
+
+        Raises ``ValidationError`` naming the claims whose quoted words are gone.
+        """
+        found = [
+            (
+                claim,
+                anchoring.reanchor(
+                    self.body,
+                    quote=claim.quote,
+                    prefix=claim.prefix,
+                    suffix=claim.suffix,
+                    hint=claim.start_offset,
+                ),
+            )
+            for claim in self.claims.all()
+        ]
+        lost = [claim for claim, span in found if span is None]
+        if lost:
+            quotes = "; ".join(f"“{claim.quote[:60]}”" for claim in lost)
+            raise ValidationError(
+                {
+                    "body": f"This edit removes words that claims quote: {quotes}. "
+                    "Keep those words, or remove the claims first."
+                }
+            )
+        moved = []
+        for claim, span in found:
+            selector = anchoring.select(self.body, span.start, span.end)
+            stored = (claim.start_offset, claim.end_offset, claim.prefix, claim.suffix)
+            if stored != (selector.start, selector.end, selector.prefix, selector.suffix):
+                moved.append((claim, selector))
+        return moved
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self) -> ClaimQuerySet:
+        return self.filter(status=ClaimStatus.PUBLISHED)
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    quote = models.TextField(help_text="The exact words of the article that make the claim.")
+    start_offset = models.PositiveIntegerField()
+    end_offset = models.PositiveIntegerField()
+    prefix = models.CharField(max_length=64, blank=True, editable=False)
+    suffix = models.CharField(max_length=64, blank=True, editable=False)
+    statement = models.TextField(help_text="The claim restated as a checkable proposition.")
+    claimant = models.CharField(
+        max_length=300, help_text="Who made the claim: a person, an outlet, an organisation."
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, editable=False
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="The verdict in one line.")
+    explanation = models.TextField(blank=True, help_text="Markdown.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start_offset"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="claim_status_published"),
+            models.Index(fields=["article", "status"], name="claim_article_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_offset__lt=F("end_offset")), name="claim_span_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=Rating.values), name="claim_rating_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80] or self.quote[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        # The anchor invariant is checked on every save, not only in forms: a claim that
+        # quotes words the article does not contain at that place is refused outright.
+        self.check_anchor()
+        selector = anchoring.select(self.article.body, self.start_offset, self.end_offset)
+        self.prefix, self.suffix = selector.prefix, selector.suffix
+        if not self.slug:
+            self.slug = unique_slug(Claim, self.statement or self.quote, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.article_id is not None:
+            self.check_anchor()
+
+    def check_anchor(self) -> None:
+        """Raise ``ValidationError`` unless the quote is exactly the article's span."""
+        try:
+            anchoring.check_span(self.article.body, self.start_offset, self.end_offset, self.quote)
+        except anchoring.AnchorError as exc:
+            raise ValidationError({exc.field: str(exc)}) from None
+
+    @property
+    def rating_choice(self) -> Rating | None:
+        return Rating(self.rating) if self.rating else None
+
+
+class Source(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
+    passage = models.TextField(
+        blank=True,
+        help_text="The words on the cited page that support or refute the claim.",
+    )
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
+    accessed_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="source_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Note(models.Model):
+    """A reviewer's note on a claim: internal, never shown to readers."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_notes"
+    )
+    body = models.TextField(help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} on claim {self.claim_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each Celery worker last ran the periodic heartbeat task."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
