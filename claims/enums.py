@@ -76,3 +76,29 @@ class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports the claim"
     REFUTES = "refutes", "Refutes the claim"
     CONTEXT = "context", "Context"
+
+
+class Action(models.TextChoices):
+    """What an event records. The first six are the workflow's transitions."""
+
+    START = "start", "Started research"
+    SUBMIT = "submit", "Submitted for review"
+    APPROVE = "approve", "Approved and published"
+    REJECT = "reject", "Sent back for changes"
+    WITHDRAW = "withdraw", "Withdrew"
+    CORRECT = "correct", "Published a correction"
+    CREATE = "create", "Created"
+    EDIT = "edit", "Edited"
+    ADD_SOURCE = "add_source", "Added a source"
+    EDIT_SOURCE = "edit_source", "Edited a source"
+    REMOVE_SOURCE = "remove_source", "Removed a source"
+
+
+TRANSITION_ACTIONS = (
+    Action.START,
+    Action.SUBMIT,
+    Action.APPROVE,
+    Action.REJECT,
+    Action.WITHDRAW,
+    Action.CORRECT,
+)

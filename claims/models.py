@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import anchoring
-from .enums import ClaimStatus, Rating, SourceKind, Stance
+from .enums import Action, ClaimStatus, Rating, SourceKind, Stance
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -165,6 +165,25 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who did the research (submitted) and who approved: shown to readers (IFCN).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawal_reason = models.TextField(blank=True, editable=False)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -228,6 +247,7 @@ class Source(models.Model):
     )
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
     accessed_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -261,6 +281,84 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"Note by {self.author} on claim {self.claim_id}"
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. The audit trail and the corrections log are built on this."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+class ClaimEvent(AppendOnlyModel):
+    """One entry of a claim's history, written in the same transaction as the change.
+
+    ``version`` is the claim's version after the event, so "what changed since version
+    n" is a query. ``public`` marks comments readers may see (withdrawal reasons,
+    correction notes); every other comment stays internal.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ClaimStatus.choices, blank=True)
+    rating_before = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    rating_after = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    comment = models.TextField(blank=True)
+    public = models.BooleanField(default=False)
+    changes = models.JSONField(default=list, blank=True, help_text="Names of changed fields.")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["claim", "version"], name="event_claim_version")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} (claim {self.claim_id}, v{self.version})"
+
+
+class Correction(AppendOnlyModel):
+    """A public correction of a published verdict, shown on the claim page."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="corrections")
+    event = models.OneToOneField(ClaimEvent, on_delete=models.PROTECT, related_name="correction")
+    changed_fields = models.JSONField(default=list)
+    rating_before = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    rating_after = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Correction to claim {self.claim_id} on {self.created_at:%Y-%m-%d}"
 
 
 class WorkerHeartbeat(models.Model):

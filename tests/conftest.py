@@ -66,3 +66,42 @@ def celery_worker_process(transactional_db):
     worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+# --- Users in each role (the groups come from the data migration) -----------------------
+
+
+@pytest.fixture
+def reviewer(db):
+    from tests.factories import user_with_role
+
+    return user_with_role("rita", "Reviewers")
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import user_with_role
+
+    return user_with_role("eddie", "Editors")
+
+
+@pytest.fixture
+def other_editor(db):
+    from tests.factories import user_with_role
+
+    return user_with_role("erin", "Editors")
+
+
+@pytest.fixture
+def superuser(db):
+    from tests.factories import user_with_role
+
+    return user_with_role("ada", None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in no role group."""
+    from tests.factories import user_with_role
+
+    return user_with_role("olga", None)

@@ -95,3 +95,13 @@ class NoteFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     author = factory.SubFactory(UserFactory)
     body = "Check the seasonally adjusted series."
+
+
+def user_with_role(username: str, group: str | None = None, **extra) -> object:
+    """A user in the named role group ("Reviewers", "Editors"), or in none."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username=username, first_name=username.title(), **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user

@@ -8,19 +8,19 @@ reviewer's edits to the demo survive a re-run.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 
-from .. import anchoring
+from .. import anchoring, editing, roles, workflow
 from ..enums import ClaimStatus, Rating, SourceKind, Stance
-from ..models import Article, Claim, Note, Source, Tag
+from ..models import Article, Claim
 
 ARTICLE_FILE = Path(__file__).with_name("article.txt")
 ARTICLE_SLUG = "in-baku-azerbaijans-president-thanks-herzog-for-israeli-arms-supply"
@@ -48,7 +48,7 @@ class DemoClaim:
     summary: str = ""
     explanation: str = ""
     sources: tuple[DemoSource, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 SIPRI_FACT_SHEET = DemoSource(
@@ -295,10 +295,10 @@ CLAIMS: tuple[DemoClaim, ...] = (
 )
 
 DEMO_USERS = (
-    # username, first name, last name, is_staff, is_superuser
-    ("reviewer", "Rita", "Reviewer", False, False),
-    ("editor", "Eddie", "Editor", False, False),
-    ("admin", "Ada", "Administrator", True, True),
+    # username, first name, last name, is_staff, is_superuser, role group
+    ("reviewer", "Rita", "Reviewer", False, False, roles.REVIEWERS),
+    ("editor", "Eddie", "Editor", False, False, roles.EDITORS),
+    ("admin", "Ada", "Administrator", True, True, ""),
 )
 
 
@@ -339,7 +339,7 @@ def demo_password() -> tuple[str, str]:
 def ensure_users(password: str) -> dict:
     User = get_user_model()
     users = {}
-    for username, first, last, is_staff, is_superuser in DEMO_USERS:
+    for username, first, last, is_staff, is_superuser, group in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -353,6 +353,8 @@ def ensure_users(password: str) -> dict:
         if created:
             user.set_password(password)
             user.save(update_fields=["password"])
+            if group:
+                user.groups.add(Group.objects.get(name=group))
         users[username] = user
     return users
 
@@ -364,37 +366,41 @@ def ensure_article() -> Article:
 
 
 def ensure_claim(article: Article, demo: DemoClaim, users: dict) -> bool:
-    """Create one demo claim with its sources and notes; False if it already exists."""
+    """Take one demo claim through the real workflow; False if it already exists.
+
+    The reviewer creates, researches, cites and submits; the editor approves. The demo's
+    history is therefore the same kind of history real claims have.
+    """
     if Claim.objects.filter(slug=demo.slug).exists():
         return False
+    reviewer, editor = users["reviewer"], users["editor"]
     span = anchoring.locate(article.body, demo.quote)
-    claim = Claim.objects.create(
-        article=article,
+    claim = editing.create_claim(
+        article,
+        by=reviewer,
         slug=demo.slug,
         quote=demo.quote,
         start_offset=span.start,
         end_offset=span.end,
         statement=demo.statement,
         claimant=demo.claimant,
-        status=demo.status,
-        rating=demo.rating,
-        summary=demo.summary,
-        explanation=demo.explanation,
-        published_at=timezone.now() if demo.status == ClaimStatus.PUBLISHED else None,
+        tags=demo.tags,
     )
-    claim.tags.set([Tag.objects.get_or_create(name=name)[0] for name in demo.tags])
+    if demo.status == ClaimStatus.DRAFT:
+        return True
+    workflow.start_claim(claim, by=reviewer, version=claim.version)
     for source in demo.sources:
-        Source.objects.create(
-            claim=claim,
-            url=source.url,
-            title=source.title,
-            publisher=source.publisher,
-            kind=source.kind,
-            stance=source.stance,
-            passage=source.passage,
-        )
+        editing.add_source(claim, by=reviewer, **asdict(source))
     for body in demo.notes:
-        Note.objects.create(claim=claim, author=users["reviewer"], body=body)
+        editing.add_note(claim, by=reviewer, body=body)
+    verdict = {"rating": demo.rating, "summary": demo.summary, "explanation": demo.explanation}
+    if any(verdict.values()):
+        workflow.edit_claim(claim, by=reviewer, version=claim.version, changes=verdict)
+    if demo.status == ClaimStatus.RESEARCHING:
+        return True
+    workflow.submit_claim(claim, by=reviewer, version=claim.version)
+    if demo.status == ClaimStatus.PUBLISHED:
+        workflow.approve_claim(claim, by=editor, version=claim.version)
     return True
 
 
