@@ -105,3 +105,47 @@ def outsider(db):
     from tests.factories import user_with_role
 
     return user_with_role("olga", None)
+
+
+# --- A real browser (Debian's chromium driven by Playwright) ----------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session.
+
+    Playwright's sync API keeps an event loop running in this thread from here on, and
+    Django refuses ORM calls under a running loop unless told the caller is synchronous
+    anyway — which it is: every test, and the live server's view of the test database.
+    """
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    """A fresh browser context pointed at the live test server."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("tests that use the browser must be marked @pytest.mark.browser")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

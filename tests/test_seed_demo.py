@@ -6,14 +6,19 @@ from django.core.management import call_command
 
 from claims.demo.seed import CLAIMS
 from claims.enums import ClaimStatus
-from claims.models import Article, Claim, Note, Source, Tag
+from claims.enums import Action
+from claims.models import Article, Claim, ClaimEvent, Correction, Note, Source, Tag
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> dict:
     """Every row, every column, of every table the demo writes."""
-    models = [Article, Claim, Claim.tags.through, Source, Note, Tag, get_user_model()]
+    User = get_user_model()
+    models = [
+        Article, Claim, Claim.tags.through, Source, Note, Tag, ClaimEvent, Correction,
+        User, User.groups.through,
+    ]  # fmt: skip
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
@@ -64,3 +69,21 @@ def test_seed_demo_prints_working_logins():
     ]
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.check_password("demo-password-for-tests")
+
+
+def test_seed_takes_claims_through_the_real_workflow():
+    call_command("seed_demo", stdout=io.StringIO())
+    claim = Claim.objects.get(slug="israel-buys-over-30-percent-of-its-oil-from-azerbaijan")
+    assert list(claim.events.values_list("action", "actor__username")) == [
+        (Action.CREATE, "reviewer"),
+        (Action.START, "reviewer"),
+        (Action.ADD_SOURCE, "reviewer"),
+        (Action.ADD_SOURCE, "reviewer"),
+        (Action.EDIT, "reviewer"),
+        (Action.SUBMIT, "reviewer"),
+        (Action.APPROVE, "editor"),
+    ]
+    assert (claim.submitted_by.username, claim.approved_by.username) == ("reviewer", "editor")
+    in_review = Claim.objects.get(status=ClaimStatus.IN_REVIEW)
+    assert in_review.submitted_by.username == "reviewer"
+    assert in_review.notes.count() == 2
