@@ -23,6 +23,8 @@ class Anchored(Protocol):
 class Piece:
     text: str
     claims: list = field(default_factory=list)
+    start: int = 0
+    end: int = 0
 
     @property
     def claim(self):
@@ -30,6 +32,17 @@ class Piece:
         if not self.claims:
             return None
         return min(self.claims, key=lambda c: (c.end_offset - c.start_offset, c.start_offset))
+
+    @property
+    def starting(self) -> list:
+        """Claims whose quote begins here (where an in-page anchor for them belongs)."""
+        return [c for c in self.claims if c.start_offset == self.start]
+
+    @property
+    def ends_claim(self) -> bool:
+        """Whether the linked claim's quote ends here (where its verdict badge goes)."""
+        claim = self.claim
+        return claim is not None and claim.end_offset == self.end
 
 
 @dataclass
@@ -56,6 +69,6 @@ def paragraphs(body: str, claims: Sequence[Anchored]) -> list[Paragraph]:
         pieces = []
         for a, b in pairwise(bounds):
             covering = [c for c in claims if c.start_offset <= a and b <= c.end_offset]
-            pieces.append(Piece(body[a:b], covering))
+            pieces.append(Piece(body[a:b], covering, a, b))
         result.append(Paragraph(start, pieces))
     return result

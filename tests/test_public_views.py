@@ -1,60 +1,379 @@
 import io
+import re
+from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from claims import workflow
+from claims.enums import ClaimStatus, Rating
 from claims.models import Claim
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     InReviewClaimFactory,
+    NoteFactory,
     PublishedClaimFactory,
     ResearchingClaimFactory,
+    SourceFactory,
+    WithdrawnClaimFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
+UNPUBLISHED = {
+    ClaimStatus.DRAFT: ClaimFactory,
+    ClaimStatus.RESEARCHING: ResearchingClaimFactory,
+    ClaimStatus.IN_REVIEW: InReviewClaimFactory,
+}
+SECRET = "Zanzibar-secret"
 
-def test_home_shows_the_seed_article_with_its_published_claims(client):
-    call_command("seed_demo", stdout=io.StringIO())
-    response = client.get(reverse("claims:home"))
+
+def public_pages(client, article=None) -> dict[str, str]:
+    """Every public route's body (feeds and sitemap included), by name."""
+    urls = {
+        "home": reverse("claims:home"),
+        "search": reverse("claims:home") + f"?q={SECRET}",
+        "corrections": reverse("claims:corrections"),
+        "methodology": reverse("claims:methodology"),
+        "feed_rss": reverse("claims:feed_rss"),
+        "feed_atom": reverse("claims:feed_atom"),
+        "corrections_rss": reverse("claims:corrections_rss"),
+        "sitemap": reverse("sitemap"),
+        "robots": reverse("robots_txt"),
+    }
+    if article is not None:
+        urls["article"] = reverse("claims:article", args=[article.slug])
+    pages = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        pages[name] = response.content.decode()
+    return pages
+
+
+@pytest.mark.parametrize("status", list(UNPUBLISHED))
+def test_unpublished_claim_is_unreachable_everywhere(client, status):
+    article = ArticleFactory()
+    claim = UNPUBLISHED[status](
+        article=article,
+        statement=f"{SECRET} statement",
+        summary=f"{SECRET} summary",
+        quote_text="wages had not kept up with prices",
+    )
+    NoteFactory(claim=claim, body=f"{SECRET} note")
+    assert client.get(reverse("claims:claim", args=[claim.slug])).status_code == 404
+    for name, html in public_pages(client, article).items():
+        if name == "search":  # the search box echoes the words searched for
+            assert "No published fact-checks match." in html
+            html = html.replace(f'value="{SECRET}"', "")
+        assert SECRET not in html, name
+        assert claim.slug not in html, name
+    article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
+    assert "<mark>" not in article_html
+
+
+def test_published_claim_page_shows_everything_a_reader_needs(client, reviewer, editor):
+    claim = PublishedClaimFactory(
+        rating=Rating.MOSTLY_ACCURATE,
+        summary="Close: the official figure is 4.3%.",
+        explanation="See **table 2**.",
+        submitted_by=reviewer,
+        approved_by=editor,
+    )
+    SourceFactory(claim=claim, title="Labour market, May", passage="The rate was 4.3 percent.")
+    NoteFactory(claim=claim, body=f"{SECRET}: internal doubts")
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert '<h1 id="claim-title">' + claim.statement + "</h1>" in html
+    assert '<span class="badge badge--mostly_accurate">Mostly accurate</span>' in html
+    assert Rating.MOSTLY_ACCURATE.meaning in html
+    assert "<p>See <strong>table 2</strong>.</p>" in html
+    assert "“unemployment fell to 4.2 percent last year”" in html
+    assert "Labour market, May" in html and "The rate was 4.3 percent." in html
+    assert "<dt>Researched by</dt><dd>Rita</dd>" in html
+    assert "<dt>Approved by</dt><dd>Eddie</dd>" in html
+    article_link = reverse("claims:article", args=[claim.article.slug]) + f"#quote-{claim.slug}"
+    assert f'href="{article_link}"' in html
+    assert SECRET not in html
+
+
+def test_withdrawn_claim_shows_the_notice_instead_of_a_verdict(client, editor):
+    claim = PublishedClaimFactory(summary=f"{SECRET} verdict", explanation=f"{SECRET} why")
+    SourceFactory(claim=claim)
+    workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="Misattributed quote.")
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert "This fact-check has been withdrawn" in html
+    assert "Misattributed quote." in html
+    assert SECRET not in html
+    assert "application/ld+json" not in html
+    assert 'class="badge' not in html
+    assert claim.slug not in client.get(reverse("claims:home")).content.decode()
+
+
+def test_article_highlights_published_claims_with_their_badges(client):
+    article = ArticleFactory()
+    published = PublishedClaimFactory(article=article, rating=Rating.FALSE)
+    InReviewClaimFactory(article=article, quote_text="part-time workers", statement=SECRET)
+    html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
+    marks = re.findall(r"<mark>(.*?)</mark>", html)
+    assert marks == [published.quote]
+    assert (
+        f'<span class="anchor" id="quote-{published.slug}"></span><a class="claim-mark" '
+        f'href="{reverse("claims:claim", args=[published.slug])}"><mark>{published.quote}</mark> '
+        '<span class="badge badge--false">False</span></a>'
+    ) in html
+    assert SECRET not in html
+
+
+def test_home_lists_published_newest_first_and_filters(client):
+    older = PublishedClaimFactory(statement="Older claim", rating=Rating.FALSE)
+    newer = PublishedClaimFactory(statement="Newer claim", rating=Rating.ACCURATE)
+    workflow_tag = newer.tags.create(name="Economy")
+
+    def titles(query=""):
+        html = client.get(reverse("claims:home") + query).content.decode()
+        return re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+    assert titles() == ["Newer claim", "Older claim"]
+    assert titles("?rating=false") == ["Older claim"]
+    assert titles(f"?tag={workflow_tag.slug}") == ["Newer claim"]
+    assert titles(f"?article={older.article.slug}") == ["Older claim"]
+    assert titles("?q=newer") == ["Newer claim"]
+    assert titles("?q=unemployment+claim") == ["Newer claim", "Older claim"]
+
+
+def test_home_with_bad_filter_values_shows_errors_not_500(client):
+    PublishedClaimFactory()
+    response = client.get(reverse("claims:home") + "?rating=bogus&article=nope&page=zzz")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "In Baku, Azerbaijan’s president thanks Herzog for Israeli arms supply" in html
-    for claim in Claim.objects.all():
-        highlight = f'href="#claim-{claim.slug}"><mark>{claim.quote}</mark>'
-        if claim.status == "published":
-            assert highlight in html
-        else:
-            assert highlight not in html
-            assert claim.slug not in html
+    assert "Select a valid choice. bogus is not one of the available choices." in html
+    assert "No published fact-checks match." in html
 
 
-def test_unpublished_claims_are_not_hinted_at(client):
-    article = ArticleFactory()
-    secret = "Critics replied that wages had not kept up with prices"
-    for factory in (ClaimFactory, ResearchingClaimFactory, InReviewClaimFactory):
-        factory(article=article, quote_text=secret, statement=f"Secret {factory.__name__}")
-    response = client.get(reverse("claims:article", args=[article.slug]))
-    html = response.content.decode()
-    assert "<mark>" not in html
-    assert "Secret" not in html
-    assert "No claims in this article have been published yet." in html
+def test_home_paginates(client, settings):
+    settings.PUBLIC_PAGE_SIZE = 2
+    PublishedClaimFactory.create_batch(3)
+    html = client.get(reverse("claims:home")).content.decode()
+    assert html.count('class="claim-card"') == 2
+    assert "Page 1 of 2" in html
+    page2 = client.get(reverse("claims:home") + "?page=2").content.decode()
+    assert page2.count('class="claim-card"') == 1
 
 
-def test_article_page_query_count_does_not_grow(client, django_assert_num_queries):
-    article = ArticleFactory()
-    PublishedClaimFactory(article=article)
-    with django_assert_num_queries(3):
-        client.get(reverse("claims:article", args=[article.slug]))
-    PublishedClaimFactory.create_batch(
-        10, article=article, quote_text="wages had not kept up with prices"
+def test_corrections_page_lists_public_events_only(client, editor):
+    corrected = PublishedClaimFactory(statement="Corrected claim", rating=Rating.ACCURATE)
+    withdrawn = PublishedClaimFactory(statement="Withdrawn claim")
+    rejected = InReviewClaimFactory(statement="Rejected claim")
+    SourceFactory(claim=rejected)
+    workflow.correct_claim(
+        corrected, by=editor, version=corrected.version, note="Figure updated.", rating="mixed"
     )
-    with django_assert_num_queries(3):
-        response = client.get(reverse("claims:article", args=[article.slug]))
-    assert response.content.decode().count('class="claim-card"') == 11
+    workflow.withdraw_claim(withdrawn, by=editor, version=withdrawn.version, reason="Bad quote.")
+    workflow.reject_claim(rejected, by=editor, version=rejected.version, comment=SECRET)
+    html = client.get(reverse("claims:corrections")).content.decode()
+    assert re.findall(r'<p class="card-title"><a href="[^"]+">([^<]+)</a>', html) == [
+        "Withdrawn claim",
+        "Corrected claim",
+    ]
+    assert "Rating changed from <strong>Accurate</strong> to <strong>Mixed</strong>." in html
+    assert "Figure updated." in html and "Bad quote." in html
+    assert SECRET not in html
 
 
-def test_unknown_article_is_404(client):
-    assert client.get(reverse("claims:article", args=["nope"])).status_code == 404
+def test_claim_page_shows_its_corrections(client, editor):
+    claim = PublishedClaimFactory(rating=Rating.ACCURATE)
+    workflow.correct_claim(claim, by=editor, version=claim.version, note="Oops.", rating="false")
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert "rating changed from <strong>Accurate</strong> to <strong>False</strong>" in html
+    assert "<p>Oops.</p>" in html
+
+
+def test_methodology_shows_the_scale_the_code_enforces(client):
+    html = client.get(reverse("claims:methodology")).content.decode()
+    for rating in Rating:
+        assert f'<span class="badge badge--{rating.value}">{rating.label}</span>' in html
+        assert f"<dd>{rating.meaning}</dd>" in html
+    assert "An editor other than the submitter" in html
+
+
+def test_every_public_page_advertises_the_feeds(client):
+    PublishedClaimFactory()
+    claim = Claim.objects.get()
+    for url in (
+        reverse("claims:home"),
+        reverse("claims:claim", args=[claim.slug]),
+        reverse("claims:article", args=[claim.article.slug]),
+        reverse("claims:corrections"),
+        reverse("claims:methodology"),
+    ):
+        html = client.get(url).content.decode()
+        assert (
+            '<link rel="alternate" type="application/rss+xml" title="Fact-checks" '
+            f'href="{reverse("claims:feed_rss")}">'
+        ) in html, url
+        assert (
+            '<link rel="alternate" type="application/atom+xml" title="Corrections" '
+            f'href="{reverse("claims:corrections_atom")}">'
+        ) in html, url
+
+
+def test_feed_contains_published_fact_checks(client):
+    claim = PublishedClaimFactory(rating=Rating.FALSE, summary="Wrong figure.")
+    ClaimFactory(statement=SECRET)
+    root = ElementTree.fromstring(client.get(reverse("claims:feed_rss")).content)
+    items = root.findall("./channel/item")
+    assert [(i.findtext("title"), i.findtext("description")) for i in items] == [
+        (f"False: {claim.statement}", "Wrong figure.")
+    ]
+    assert items[0].findtext("link") == "http://testserver" + reverse(
+        "claims:claim", args=[claim.slug]
+    )
+
+
+def test_corrections_feed_contains_corrections(client, editor):
+    claim = PublishedClaimFactory()
+    workflow.correct_claim(claim, by=editor, version=claim.version, note="Fixed.", summary="New")
+    ns = {"atom": "http://www.w3.org/2005/Atom"}
+    root = ElementTree.fromstring(client.get(reverse("claims:corrections_atom")).content)
+    entries = root.findall("atom:entry", ns)
+    assert [(e.findtext("atom:title", namespaces=ns), e.findtext("atom:summary", namespaces=ns))
+            for e in entries] == [(f"Correction: {claim.statement}", "Fixed.")]  # fmt: skip
+
+
+def test_sitemap_lists_public_pages_only(client):
+    published = PublishedClaimFactory()
+    withdrawn = WithdrawnClaimFactory(article=published.article, quote_text="part-time workers")
+    hidden = InReviewClaimFactory()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    root = ElementTree.fromstring(client.get(reverse("sitemap")).content)
+    locations = sorted(loc.text for loc in root.findall("s:url/s:loc", ns))
+    base = "https://factcheck.example.org"
+    assert locations == sorted(
+        [
+            base + reverse("claims:claim", args=[published.slug]),
+            base + reverse("claims:claim", args=[withdrawn.slug]),
+            base + reverse("claims:article", args=[published.article.slug]),
+            base + reverse("claims:home"),
+            base + reverse("claims:corrections"),
+            base + reverse("claims:methodology"),
+        ]
+    )
+    assert hidden.slug not in client.get(reverse("sitemap")).content.decode()
+
+
+def test_robots_txt(client):
+    assert client.get(reverse("robots_txt")).content.decode() == (
+        "User-agent: *\n"
+        "Disallow: /review/\n"
+        "Disallow: /admin/\n"
+        "Disallow: /accounts/\n"
+        "\n"
+        "Sitemap: https://factcheck.example.org/sitemap.xml\n"
+    )
+
+
+def test_seed_article_reads_end_to_end(client):
+    """A reader goes from / to the annotated seed article to each published claim."""
+    call_command("seed_demo", stdout=io.StringIO())
+    home = client.get(reverse("claims:home")).content.decode()
+    published = list(Claim.objects.published().order_by("start_offset"))
+    for claim in published:
+        assert reverse("claims:claim", args=[claim.slug]) in home
+    article = published[0].article
+    article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
+    assert re.findall(r"<mark>(.*?)</mark>", article_html) == [c.quote for c in published]
+    for claim in published:
+        response = client.get(reverse("claims:claim", args=[claim.slug]))
+        assert response.status_code == 200
+        assert '<script type="application/ld+json">' in response.content.decode()
+
+
+def test_unknown_slugs_are_404(client):
+    for name in ("claims:claim", "claims:article"):
+        assert client.get(reverse(name, args=["nope"])).status_code == 404
+
+
+# --- A constant number of queries whatever the amount of data ----------------------------
+
+
+def _grow(article, n: int):
+    claims = PublishedClaimFactory.create_batch(
+        n, article=article, quote_text="wages had not kept up with prices"
+    )
+    for claim in claims:
+        claim.tags.create(name=f"tag-{claim.pk}")
+    return claims
+
+
+@pytest.mark.parametrize(
+    "route", ["home", "article", "claim", "corrections", "feed_rss", "sitemap"]
+)
+def test_public_pages_run_a_constant_number_of_queries(
+    client, django_assert_max_num_queries, editor, route
+):
+    article = ArticleFactory()
+    claim = PublishedClaimFactory(article=article)
+
+    def url():
+        return {
+            "home": reverse("claims:home"),
+            "article": reverse("claims:article", args=[article.slug]),
+            "claim": reverse("claims:claim", args=[claim.slug]),
+            "corrections": reverse("claims:corrections"),
+            "feed_rss": reverse("claims:feed_rss"),
+            "sitemap": reverse("sitemap"),
+        }[route]
+
+    def add_detail(n):
+        for i in range(n):
+            SourceFactory(claim=claim)
+            workflow.correct_claim(
+                claim, by=editor, version=claim.version, note=f"Fix {i}", summary=f"S{n}-{i}"
+            )
+
+    add_detail(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url()).status_code == 200
+    _grow(article, 49)
+    add_detail(49)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url()).status_code == 200
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+def test_claim_page_shows_each_sources_link_health_and_archived_copy(client):
+    from claims import checking
+    from claims.enums import CheckOutcome
+    from claims.linkcheck import CheckResult
+
+    claim = PublishedClaimFactory()
+    healthy = SourceFactory(claim=claim, title="Healthy", passage="4.3 percent")
+    dead = SourceFactory(claim=claim, title="Dead one", archived_url="https://web.archive.org/x")
+    for source, outcome, found in (
+        (healthy, CheckOutcome.OK, True),
+        (dead, CheckOutcome.GONE, None),
+    ):
+        (ticket,) = checking.hand_out([source.pk])
+        checking.record_result(
+            ticket, CheckResult(url=source.url, outcome=outcome, passage_found=found)
+        )
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    statuses = [
+        (health, label, after.strip())
+        for health, label, after in re.findall(
+            r'<span class="health health--(\w+)">([^<]+)</span>([^<]*)', html
+        )
+    ]
+    assert statuses == [
+        ("ok", "OK", "· the quoted passage is still on the page"),
+        ("failing", "Failing", "·"),
+    ]
+    assert (
+        '<a href="https://web.archive.org/x" rel="noopener noreferrer">Archived copy'
+        '<span class="visually-hidden"> of Dead one</span></a>'
+    ) in html

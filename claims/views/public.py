@@ -1,38 +1,162 @@
-"""Pages for readers. Only published claims ever reach these views' templates."""
+"""Pages for readers. Only published claims (and withdrawn ones, as notices) reach them.
 
+Every view here runs a fixed number of queries whatever the number of claims, sources or
+corrections, and is cached whole for anonymous readers (see ``claims.public_cache``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
-from .. import annotate
-from ..models import Article, Claim
-
-
-def _published_claims():
-    return Claim.objects.published().prefetch_related("tags").order_by("start_offset")
-
-
-def _article_context(article: Article) -> dict:
-    claims = list(article.published_claims)
-    return {
-        "article": article,
-        "claims": claims,
-        "paragraphs": annotate.paragraphs(article.body, claims),
-    }
+from .. import annotate, claimreview
+from ..enums import Action, ClaimStatus, Rating
+from ..filters import PublicClaimFilter
+from ..models import Article, Claim, ClaimEvent, Source
+from ..public_cache import cached_public_page
+from ..workflow import TRANSITIONS
 
 
-def _articles():
-    return Article.objects.prefetch_related(
-        Prefetch("claims", queryset=_published_claims(), to_attr="published_claims")
+def absolute_url(request, path: str) -> str:
+    """Canonical absolute URL: ``SITE_URL`` when set, else the request's own host."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
+def _page(request, items, per_page: int | None = None):
+    paginator = Paginator(items, per_page or settings.PUBLIC_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@require_safe
+@cached_public_page
+def home(request):
+    """Published fact-checks, newest first; filter by rating, article and tag; search."""
+    claims = PublicClaimFilter(request.GET, queryset=Claim.objects.for_reader_list())
+    page = _page(request, claims.qs if claims.is_valid() else Claim.objects.none())
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "public/home.html",
+        {
+            "filter": claims,
+            "page": page,
+            "query_string": query.urlencode(),
+            "canonical_url": absolute_url(request, reverse("claims:home")),
+        },
     )
 
 
-def home(request):
-    """The newest article, annotated with its published fact-checks."""
-    article = _articles().first()
-    context = _article_context(article) if article else {"article": None}
-    return render(request, "public/home.html", context)
+def _public_claim(slug: str) -> Claim:
+    queryset = (
+        Claim.objects.public()
+        .select_related("article", "submitted_by", "approved_by")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "sources", queryset=Source.objects.select_related("last_check").order_by("id")
+            ),
+            "corrections",
+        )
+    )
+    return get_object_or_404(queryset, slug=slug)
 
 
+@require_safe
+@cached_public_page
+def claim_detail(request, slug: str):
+    claim = _public_claim(slug)
+    url = absolute_url(request, reverse("claims:claim", args=[claim.slug]))
+    json_ld = None
+    if claim.status == ClaimStatus.PUBLISHED:
+        json_ld = claimreview.as_json_ld(claimreview.claim_review(claim, url=url))
+    return render(
+        request,
+        "public/claim.html",
+        {
+            "claim": claim,
+            "rating": Rating(claim.rating) if claim.rating else None,
+            "canonical_url": url,
+            "json_ld": json_ld,
+            "article_url": reverse("claims:article", args=[claim.article.slug])
+            + f"#quote-{claim.slug}",
+        },
+    )
+
+
+@require_safe
+@cached_public_page
 def article_detail(request, slug: str):
-    article = get_object_or_404(_articles(), slug=slug)
-    return render(request, "public/article.html", _article_context(article))
+    """The article with every published claim highlighted at its exact span."""
+    published = Claim.objects.published().prefetch_related("tags").order_by("start_offset")
+    article = get_object_or_404(
+        Article.objects.prefetch_related(
+            Prefetch("claims", queryset=published, to_attr="published_claims")
+        ),
+        slug=slug,
+    )
+    claims = article.published_claims
+    return render(
+        request,
+        "public/article.html",
+        {
+            "article": article,
+            "claims": claims,
+            "paragraphs": annotate.paragraphs(article.body, claims),
+            "canonical_url": absolute_url(request, reverse("claims:article", args=[slug])),
+        },
+    )
+
+
+@require_safe
+@cached_public_page
+def corrections(request):
+    """Every public correction and withdrawal, newest first (from the audit trail)."""
+    events = (
+        ClaimEvent.objects.filter(public=True, action__in=(Action.CORRECT, Action.WITHDRAW))
+        .select_related("claim", "claim__article")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "public/corrections.html",
+        {
+            "page": _page(request, events),
+            "canonical_url": absolute_url(request, reverse("claims:corrections")),
+        },
+    )
+
+
+@require_safe
+@cached_public_page
+def methodology(request):
+    """The rating scale and the process, from the same definitions the code enforces."""
+    return render(
+        request,
+        "public/methodology.html",
+        {
+            "ratings": list(Rating),
+            "transitions": TRANSITIONS.values(),
+            "canonical_url": absolute_url(request, reverse("claims:methodology")),
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /review/",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "",
+        "Sitemap: " + absolute_url(request, reverse("sitemap")),
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
