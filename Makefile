@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run test lint format check clean
+.PHONY: help install run test lint format check clean bench-linkcheck
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve at http://$(HOST):$(PORT)/ with a Celery worker and beat"
@@ -55,3 +55,7 @@ format: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Benchmarks (not part of `make test`): see bench/ and the README's figures.
+bench-linkcheck: install
+	$(BIN)/python bench/linkcheck_bench.py

@@ -1,12 +1,17 @@
-"""Celery tasks: thin wrappers that look rows up and call the domain modules."""
+"""Celery tasks: thin wrappers that take ids, look rows up and call the domain modules.
+
+Link checks: the database is the queue of record (``claims.checking``). These tasks only
+carry triggers, so a lost message delays work but never loses it.
+"""
 
 import logging
 import socket
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
-from . import heartbeat
+from . import checking, heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -26,3 +31,35 @@ def record_heartbeat_on_start(sender, **kwargs) -> None:
         heartbeat.record_heartbeat(hostname=sender.hostname)
     except Exception:  # a database hiccup must not stop the worker from starting
         logger.exception("could not record the start-up heartbeat")
+
+
+@shared_task(
+    name="claims.check_sources",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=240,
+    time_limit=270,
+)
+def task_check_sources(*, tickets: list[list]) -> int:
+    """Check a batch of handed-out sources concurrently and record the results.
+
+    Idempotent: a redelivered batch finds its tickets spent and records nothing twice.
+    """
+    try:
+        return checking.run_checks([checking.Ticket.from_list(t) for t in tickets])
+    except SoftTimeLimitExceeded:
+        # Results recorded so far are kept; the rest keep their lease, which expires, and
+        # the sweep hands them out again.
+        logger.warning("link-check batch of %d cut short by the time limit", len(tickets))
+        return 0
+
+
+@shared_task(name="claims.sweep_due_sources", ignore_result=True, acks_late=False)
+def task_sweep_due_sources() -> int:
+    """Hand out every source whose check is due, in batches (beat, every few minutes)."""
+    tickets = checking.claim_due()
+    checking.enqueue(tickets)
+    if tickets:
+        logger.info("handed out %d due source checks", len(tickets))
+    return len(tickets)

@@ -1,0 +1,145 @@
+"""Reviewer pages for link health: the timeline, "Check now", archived copies, the
+"needs attention" queue and the worker status on the dashboard."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import checking, heartbeat
+from claims.enums import CheckOutcome, SourceHealth
+from claims.linkcheck import CheckResult
+from claims.models import Source
+from tests.factories import PublishedClaimFactory, ResearchingClaimFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def check(source, outcome, status=None, **extra):
+    (ticket,) = checking.hand_out([source.pk])
+    return checking.record_result(
+        ticket, CheckResult(url=source.url, outcome=outcome, status=status, **extra)
+    )
+
+
+def urls(source):
+    args = [source.claim_id, source.pk]
+    return {
+        "check": reverse("claims:review_source_check", args=args),
+        "health": reverse("claims:review_source_health", args=args),
+        "archive": reverse("claims:review_source_archive", args=args),
+    }
+
+
+def test_claim_editor_shows_the_timeline_with_text_alternatives(client, reviewer):
+    source = SourceFactory(claim=ResearchingClaimFactory())
+    check(source, CheckOutcome.OK, 200)
+    check(source, CheckOutcome.GONE, 404)
+    client.force_login(reviewer)
+    html = client.get(reverse("claims:review_claim", args=[source.claim_id])).content.decode()
+    ticks = re.findall(
+        r'<li class="tick tick--(\w+)"[^>]*>'
+        r'<span class="visually-hidden">[^:]+:\d\d: ([^<]+)</span>',
+        html,
+    )
+    assert ticks == [("gone", "Gone (404/410) (HTTP 404)"), ("ok", "OK (HTTP 200)")]
+    assert '<span class="health health--failing">Failing</span>' in html
+
+
+def test_check_now_with_htmx_shows_progress_then_the_result(client, reviewer, monkeypatch):
+    from claims import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.task_check_sources, "delay", lambda **kw: sent.append(kw))
+    source = SourceFactory(claim=PublishedClaimFactory())
+    client.force_login(reviewer)
+    response = client.post(urls(source)["check"], HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'hx-get="{urls(source)["health"]}" hx-trigger="every 1s"' in html
+    assert "Checking…" in html
+    source.refresh_from_db()
+    assert source.check_token is not None
+    # A worker records the result; the next poll shows it and stops polling.
+    checking.record_result(
+        checking.Ticket(source.pk, str(source.check_token)),
+        CheckResult(url=source.url, outcome=CheckOutcome.OK, status=200),
+    )
+    html = client.get(urls(source)["health"], HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in html and "Checking…" not in html
+    assert '<span class="health health--ok">OK</span>' in html
+
+
+def test_check_now_without_javascript_redirects_with_a_message(client, reviewer):
+    source = SourceFactory(claim=PublishedClaimFactory())
+    client.force_login(reviewer)
+    response = client.post(urls(source)["check"], follow=True)
+    assert response.redirect_chain[-1][0].endswith(
+        reverse("claims:review_claim", args=[source.claim_id]) + f"#source-{source.pk}"
+    )
+    assert "Check queued: the result appears here within a minute." in response.content.decode()
+
+
+def test_link_check_views_need_a_reviewer(client, outsider):
+    source = SourceFactory()
+    for name, url in urls(source).items():
+        method = client.get if name == "health" else client.post
+        response = method(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    client.force_login(outsider)
+    for name, url in urls(source).items():
+        method = client.get if name == "health" else client.post
+        assert method(url).status_code == 403, name
+    assert Source.objects.get().check_token is None
+
+
+def test_archived_copy_takes_a_source_out_of_the_attention_queue(client, reviewer):
+    claim = PublishedClaimFactory()
+    source = SourceFactory(claim=claim)
+    Source.objects.filter(pk=source.pk).update(health=SourceHealth.DEAD)
+    client.force_login(reviewer)
+
+    def attention():
+        response = client.get(reverse("claims:review_dashboard"))
+        section = next(s for s in response.context["sections"] if s["id"] == "attention")
+        return [c.pk for c in section["claims"]]
+
+    assert attention() == [claim.pk]
+    response = client.post(
+        urls(source)["archive"], {"archived_url": "https://web.archive.org/web/2023/x"}
+    )
+    assert response.status_code == 302
+    assert Source.objects.get().archived_url == "https://web.archive.org/web/2023/x"
+    assert attention() == []
+
+
+def test_archived_copy_must_be_a_web_address(client, reviewer):
+    source = SourceFactory(claim=PublishedClaimFactory())
+    client.force_login(reviewer)
+    response = client.post(urls(source)["archive"], {"archived_url": "javascript:x"}, follow=True)
+    assert "Enter a valid URL." in response.content.decode()
+    assert Source.objects.get().archived_url == ""
+
+
+def test_dashboard_says_whether_workers_are_alive(client, reviewer):
+    client.force_login(reviewer)
+    html = client.get(reverse("claims:review_dashboard")).content.decode()
+    assert "No link-check worker has reported in the last 3 minutes:" in html
+    heartbeat.record_heartbeat(hostname="celery@web1")
+    html = client.get(reverse("claims:review_dashboard")).content.decode()
+    assert "Link-check workers: 1 alive" in html
+
+
+def test_dashboard_attention_lists_changed_and_passage_missing(client, editor):
+    flagged = []
+    for health in (SourceHealth.CHANGED, SourceHealth.PASSAGE_MISSING, SourceHealth.OK):
+        claim = PublishedClaimFactory(published_at=timezone.now())
+        source = SourceFactory(claim=claim)
+        Source.objects.filter(pk=source.pk).update(health=health)
+        if health != SourceHealth.OK:
+            flagged.append(claim.pk)
+    client.force_login(editor)
+    response = client.get(reverse("claims:review_dashboard"))
+    section = next(s for s in response.context["sections"] if s["id"] == "attention")
+    assert sorted(c.pk for c in section["claims"]) == sorted(flagged)
