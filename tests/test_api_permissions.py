@@ -1,0 +1,392 @@
+"""Who may call what: every endpoint × anonymous, outsider, reviewer, editor, admin.
+
+Deny by default: anonymous clients get 401 on everything but the public reads, signed-in
+users without a role 403; what a reviewer may do to a claim is the workflow's call (an
+approval by a reviewer is 403 ``not_permitted``). Plus authentication itself (token and
+session, never Basic) and the token page of the reviewer UI.
+"""
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+from unittest.mock import ANY
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from claims.api.permissions import IsReviewer
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    InReviewClaimFactory,
+    PublishedClaimFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "reviewer", "editor", "superuser"]
+NOT_SIGNED_IN = {
+    "error": {
+        "code": "not_authenticated",
+        "message": "Authentication credentials were not provided.",
+        "fields": {},
+    }
+}
+NO_ROLE = {"error": {"code": "permission_denied", "message": IsReviewer.message, "fields": {}}}
+NOT_FOUND = {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
+
+
+@dataclass
+class Objects:
+    article: Any
+    published: Any
+    draft: Any
+    in_review: Any
+    source: Any
+
+
+@pytest.fixture
+def objects(db):
+    article = ArticleFactory()
+    published = PublishedClaimFactory(article=article)
+    draft = ClaimFactory(article=article, quote_text="wages had not kept up with prices")
+    in_review = InReviewClaimFactory(article=article, quote_text="part-time workers")
+    source = SourceFactory(claim=draft)
+    return Objects(article, published, draft, in_review, source)
+
+
+@dataclass
+class Case:
+    method: str
+    url: str  # formatted with the Objects
+    body: dict = field(default_factory=dict)
+    # role → status; roles not named get the status of "reviewer"
+    expect: dict = field(default_factory=dict)
+
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+ROLE_ONLY = {"anonymous": 401, "outsider": 403}
+NEW_CLAIM = {
+    "article": "{o.article.slug}",
+    "quote": "part-time workers",
+    "start_offset": 148,
+    "end_offset": 165,
+    "statement": "Part-time workers were excluded.",
+    "claimant": "Critics",
+}
+
+CASES = {
+    "ratings": Case("get", "/api/v1/ratings/", expect=PUBLIC),
+    "claim list": Case("get", "/api/v1/claims/", expect=PUBLIC),
+    "published claim": Case("get", "/api/v1/claims/{o.published.slug}/", expect=PUBLIC),
+    "draft claim": Case(
+        "get", "/api/v1/claims/{o.draft.slug}/", expect={"anonymous": 404, "outsider": 404}
+    ),
+    "create claim": Case("post", "/api/v1/claims/", NEW_CLAIM, {**ROLE_ONLY, "reviewer": 201}),
+    "edit claim": Case(
+        "patch", "/api/v1/claims/{o.draft.slug}/", {"version": 1, "statement": "New."}, ROLE_ONLY
+    ),
+    "events": Case("get", "/api/v1/claims/{o.draft.slug}/events/", expect=ROLE_ONLY),
+    "start": Case(
+        "post",
+        "/api/v1/claims/{o.draft.slug}/transitions/",
+        {"action": "start", "version": 1},
+        ROLE_ONLY,
+    ),
+    "approve": Case(
+        "post",
+        "/api/v1/claims/{o.in_review.slug}/transitions/",
+        {"action": "approve", "version": 1},
+        {**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
+    ),
+    "list sources": Case("get", "/api/v1/claims/{o.draft.slug}/sources/", expect=ROLE_ONLY),
+    "add source": Case(
+        "post",
+        "/api/v1/claims/{o.draft.slug}/sources/",
+        {"url": "https://example.org/a", "title": "A"},
+        {**ROLE_ONLY, "reviewer": 201},
+    ),
+    "list notes": Case("get", "/api/v1/claims/{o.draft.slug}/notes/", expect=ROLE_ONLY),
+    "add note": Case(
+        "post",
+        "/api/v1/claims/{o.draft.slug}/notes/",
+        {"body": "Hm."},
+        {**ROLE_ONLY, "reviewer": 201},
+    ),
+    "source": Case("get", "/api/v1/sources/{o.source.pk}/", expect=ROLE_ONLY),
+    "edit source": Case(
+        "patch", "/api/v1/sources/{o.source.pk}/", {"version": 1, "title": "B"}, ROLE_ONLY
+    ),
+    "remove source": Case(
+        "delete", "/api/v1/sources/{o.source.pk}/?version=1", expect={**ROLE_ONLY, "reviewer": 204}
+    ),
+    "article list": Case("get", "/api/v1/articles/", expect=PUBLIC),
+    "article": Case("get", "/api/v1/articles/{o.article.slug}/", expect=PUBLIC),
+    "create article": Case(
+        "post", "/api/v1/articles/", {"title": "T", "body": "B."}, {**ROLE_ONLY, "reviewer": 201}
+    ),
+    "edit article": Case(
+        "patch", "/api/v1/articles/{o.article.slug}/", {"title": "New title"}, ROLE_ONLY
+    ),
+    "schema": Case("get", "/api/schema/", expect=PUBLIC),
+    "docs": Case("get", "/api/docs/", expect=PUBLIC),
+}
+
+
+def _client_as(role: str, request) -> Client:
+    """Token authentication for every signed-in role (sessions are tested below)."""
+    client = request.getfixturevalue("api_client")
+    if role != "anonymous":
+        user = request.getfixturevalue(role)
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _format(value, objects):
+    if isinstance(value, str):
+        return value.format(o=objects)
+    return value
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(CASES))
+def test_permission_matrix(request, objects, name, role):
+    case = CASES[name]
+    client = _client_as(role, request)
+    url = case.url.format(o=objects)
+    body = {key: _format(value, objects) for key, value in case.body.items()}
+
+    response = getattr(client, case.method)(url, body or None, format="json")
+
+    expected = case.expect.get(role, case.expect.get("reviewer", 200))
+    assert response.status_code == expected, response.content[:300]
+    if expected == 401:
+        assert response.json() == NOT_SIGNED_IN
+        assert response["WWW-Authenticate"] == "Token"
+    elif expected == 403 and role == "outsider":
+        assert response.json() == NO_ROLE
+    elif expected == 403:
+        assert response.json() == {
+            "error": {
+                "code": "not_permitted",
+                "message": "Only an editor can approve a claim.",
+                "fields": {},
+            }
+        }
+    elif expected == 404:
+        assert response.json() == NOT_FOUND
+
+
+def test_reviewers_get_the_full_shape_and_everyone_else_the_public_one(request, objects):
+    for role in ROLES:
+        client = _client_as(role, request)
+        body = client.get(f"/api/v1/claims/{objects.published.slug}/").json()
+        assert ("id" in body, "claim_review" in body) == (
+            (True, False) if role in {"reviewer", "editor", "superuser"} else (False, True)
+        ), role
+
+
+def test_api_settings_deny_by_default():
+    api = settings.REST_FRAMEWORK
+    assert api["DEFAULT_PERMISSION_CLASSES"] == ["claims.api.permissions.IsReviewer"]
+    assert api["DEFAULT_AUTHENTICATION_CLASSES"] == [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ]
+
+
+def test_every_api_view_is_closed_unless_it_is_a_public_read():
+    """A view that opens itself to everyone must be one of these, on purpose."""
+    from django.urls import get_resolver
+    from rest_framework.permissions import AllowAny
+
+    from claims.api.errors import not_found
+    from claims.api.permissions import ReadOnlyOrReviewer
+    from claims.api.views import RatingScaleView
+
+    open_to_all = set()
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern) != "api/":
+            continue
+        for view_pattern in _flatten(pattern.url_patterns):
+            view = view_pattern.callback
+            cls = getattr(view, "cls", None)
+            if cls is None:
+                continue
+            initkwargs = getattr(view, "initkwargs", {})
+            actions = getattr(view, "actions", None) or {}
+            for action in set(actions.values()) or {None}:
+                instance = cls(**initkwargs)
+                instance.action = action
+                classes = {type(p) for p in instance.get_permissions()}
+                if classes & {AllowAny, ReadOnlyOrReviewer}:
+                    open_to_all.add((cls.__name__, action))
+    assert open_to_all == {
+        ("RatingScaleView", None),
+        ("ClaimViewSet", "list"),
+        ("ClaimViewSet", "retrieve"),
+        ("ArticleViewSet", "list"),
+        ("ArticleViewSet", "retrieve"),
+        ("SpectacularAPIView", None),
+        ("SpectacularSwaggerSplitView", None),
+        ("not_found", None),  # the catch-all 404 (claims.api.errors.not_found)
+    }
+    assert RatingScaleView.http_method_names and not hasattr(RatingScaleView, "post")
+    assert not_found.cls.permission_classes == [AllowAny]
+
+
+def _flatten(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _flatten(pattern.url_patterns)
+        else:
+            yield pattern
+
+
+# --- Authentication ---------------------------------------------------------------------------
+
+
+def test_basic_authentication_is_not_accepted(api_client, reviewer):
+    credentials = base64.b64encode(b"rita:password").decode()
+    response = api_client.get(
+        f"/api/v1/claims/{ClaimFactory().slug}/events/", HTTP_AUTHORIZATION=f"Basic {credentials}"
+    )
+    assert response.status_code == 401
+    assert response.json() == NOT_SIGNED_IN
+
+
+def test_a_wrong_or_deactivated_token_is_refused(api_client, reviewer, token_for):
+    bad = api_client.get("/api/v1/claims/", HTTP_AUTHORIZATION="Token nope")
+    assert bad.status_code == 401
+    assert bad.json() == {
+        "error": {"code": "authentication_failed", "message": "Invalid token.", "fields": {}}
+    }
+    auth = token_for(reviewer)
+    reviewer.is_active = False
+    reviewer.save()
+    inactive = api_client.get("/api/v1/claims/", **auth)
+    assert inactive.status_code == 401
+    assert inactive.json() == {
+        "error": {
+            "code": "authentication_failed",
+            "message": "User inactive or deleted.",
+            "fields": {},
+        }
+    }
+
+
+def test_session_authentication_needs_the_csrf_token_for_writes(reviewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    claim = ClaimFactory()
+    # Reads need none.
+    assert client.get(f"/api/v1/claims/{claim.slug}/events/").status_code == 200
+    refused = client.post(
+        f"/api/v1/claims/{claim.slug}/notes/", {"body": "Hi"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "error": {
+            "code": "permission_denied",
+            "message": "CSRF Failed: CSRF cookie not set.",
+            "fields": {},
+        }
+    }
+    client.get("/review/token/")  # sets the CSRF cookie, as any page with a form does
+    accepted = client.post(
+        f"/api/v1/claims/{claim.slug}/notes/",
+        {"body": "Hi"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
+    assert accepted.status_code == 201
+    assert accepted.json() == {"id": ANY, "author": "rita", "body": "Hi", "created_at": ANY}
+
+
+def test_token_authentication_needs_no_csrf_token(reviewer, token_for):
+    client = Client(enforce_csrf_checks=True)
+    claim = ClaimFactory()
+    response = client.post(
+        f"/api/v1/claims/{claim.slug}/notes/",
+        {"body": "Hi"},
+        content_type="application/json",
+        **token_for(reviewer),
+    )
+    assert response.status_code == 201
+
+
+# --- The token page (/review/token/) --------------------------------------------------------
+
+
+def test_token_page_needs_a_signed_in_reviewer(client, outsider):
+    anonymous = client.get("/review/token/")
+    assert (anonymous.status_code, anonymous["Location"]) == (
+        302,
+        "/accounts/login/?next=/review/token/",
+    )
+    client.force_login(outsider)
+    forbidden = client.get("/review/token/")
+    assert forbidden.status_code == 403
+    assert forbidden["Cache-Control"] == "private, no-store"
+    assert client.post("/review/token/", {"action": "create"}).status_code == 403
+    assert not Token.objects.exists()
+
+
+def test_token_is_created_shown_once_replaced_and_revoked(client, reviewer):
+    client.force_login(reviewer)
+    empty = client.get("/review/token/")
+    assert empty.status_code == 200
+    assert empty["Cache-Control"] == "private, no-store"
+    assert "You have no token." in empty.content.decode()
+
+    created = client.post("/review/token/", {"action": "create"})
+    token = Token.objects.get(user=reviewer)
+    assert created.status_code == 200
+    assert created["Cache-Control"] == "private, no-store"
+    assert f'<code id="api-token-key">{token.key}</code>' in created.content.decode()
+    # Shown once: the page never shows the key again.
+    assert token.key not in client.get("/review/token/").content.decode()
+    api = Client()
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+
+    replaced = client.post("/review/token/", {"action": "create"})
+    new = Token.objects.get(user=reviewer)
+    assert new.key != token.key
+    assert new.key in replaced.content.decode()
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+
+    revoked = client.post("/review/token/", {"action": "revoke"})
+    assert revoked.status_code == 200
+    assert "Token revoked" in revoked.content.decode()
+    assert not Token.objects.exists()
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new.key}").status_code == 401
+
+
+def test_token_page_refuses_other_methods_and_actions(client, reviewer):
+    client.force_login(reviewer)
+    assert client.post("/review/token/", {"action": "steal"}).status_code == 400
+    assert client.put("/review/token/").status_code == 405
+    assert not Token.objects.exists()
+
+
+def test_token_page_posts_need_the_csrf_token(reviewer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    assert client.post("/review/token/", {"action": "create"}).status_code == 403
+    assert not Token.objects.exists()
+
+
+def test_a_token_can_only_do_what_its_user_may(api_client, objects, reviewer, token_for):
+    """A reviewer's token cannot approve: the workflow, not the token, decides."""
+    response = api_client.post(
+        f"/api/v1/claims/{objects.in_review.slug}/transitions/",
+        {"action": "approve", "version": 1},
+        **token_for(reviewer),
+    )
+    assert response.status_code == 403
+    objects.in_review.refresh_from_db()
+    assert objects.in_review.status == "in_review"
