@@ -11,11 +11,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from . import anchoring
-from .enums import Action, ClaimStatus
+from . import anchoring, checking, public_cache
+from .enums import Action, ClaimantKind, ClaimStatus, SourceHealth
 from .errors import Incomplete, Invalid, Locked, StaleVersion
-from .models import Article, Claim, Note, Source, Tag
+from .models import Article, Claim, Note, Source, Tag, http_url_validator
 from .workflow import EDITABLE_STATES, REVIEWER, record_event, require_role
 
 SOURCE_FIELDS = ("url", "title", "publisher", "kind", "passage", "stance", "accessed_at")
@@ -38,6 +40,20 @@ def create_article(*, by, **fields: Any) -> Article:
     return article
 
 
+def update_article(article: Article, *, by, fields: dict) -> Article:
+    """Change an article; the model moves every claim along with its words (and refuses an
+    edit that deletes quoted words). The counterpart of ``editing.create_article``."""
+    require_role(by, REVIEWER, "edit articles")
+    for name, value in fields.items():
+        setattr(article, name, value)
+    try:
+        article.full_clean(exclude=["slug"])
+    except ValidationError as exc:
+        raise _invalid(exc) from None
+    article.save()
+    return article
+
+
 def create_claim(
     article: Article,
     *,
@@ -47,6 +63,7 @@ def create_claim(
     end_offset: int,
     statement: str,
     claimant: str,
+    claimant_kind: str = ClaimantKind.PERSON,
     tags: list[str] | tuple[str, ...] = (),
     slug: str = "",
 ) -> Claim:
@@ -62,6 +79,7 @@ def create_claim(
         end_offset=end_offset,
         statement=statement,
         claimant=claimant,
+        claimant_kind=claimant_kind,
         slug=slug,
     )
     try:
@@ -108,8 +126,15 @@ def _editable_claim(claim_id: int) -> Claim:
 
 
 def add_source(claim: Claim, *, by, **fields: Any) -> Source:
-    """Cite a source. Side effects: one ``add_source`` event."""
+    """Cite a source.
+
+    Side effects: one ``add_source`` event; the link checker is asked to check it once the
+    transaction commits.
+    """
     require_role(by, REVIEWER, "cite sources")
+    unknown = set(fields) - set(SOURCE_FIELDS)
+    if unknown:
+        raise Invalid("Not source fields: " + ", ".join(sorted(unknown)))
     source = Source(claim=claim, **fields)
     try:
         source.full_clean()
@@ -121,6 +146,7 @@ def add_source(claim: Claim, *, by, **fields: Any) -> Source:
         record_event(
             current, by=by, action=Action.ADD_SOURCE, changes=[source.url], version=current.version
         )
+        checking.request_check(source)
     return source
 
 
@@ -144,7 +170,20 @@ def update_source(source: Source, *, by, version: int | None, **fields: Any) -> 
         except ValidationError as exc:
             raise _invalid(exc) from None
         current.version += 1
-        current.save()
+        saved = [*changed, "version", "updated_at"]
+        if "url" in changed:
+            # A new address is a new page: forget the old one's health and check it anew.
+            current.health, current.health_changed_at = SourceHealth.UNKNOWN, None
+            current.consecutive_failures, current.last_failure_counted_at = 0, None
+            current.baseline_text = current.baseline_text_hash = current.last_text = ""
+            current.baseline_at = None
+            saved += [
+                "health", "health_changed_at", "consecutive_failures",
+                "last_failure_counted_at", "baseline_text", "baseline_text_hash",
+                "last_text", "baseline_at",
+            ]  # fmt: skip
+        # Only the edited fields: the link checker may be writing the health meanwhile.
+        current.save(update_fields=saved)
         record_event(
             current_claim,
             by=by,
@@ -152,7 +191,52 @@ def update_source(source: Source, *, by, version: int | None, **fields: Any) -> 
             changes=[f"{current.url}: {', '.join(changed)}"],
             version=current_claim.version,
         )
+        if "url" in changed:
+            checking.request_check(current)
     return current
+
+
+def record_archived_copy(source: Source, *, by, archived_url: str) -> Source:
+    """Record (or clear) a web-archive copy of a source, in any state of the claim.
+
+    Readers see it beside the original link; a dead or changed source with an archived
+    copy leaves the "needs attention" queue. Side effects: one ``archive_source`` event.
+    """
+    require_role(by, REVIEWER, "record archived copies")
+    archived_url = (archived_url or "").strip()
+    if archived_url:
+        try:
+            http_url_validator(archived_url)
+        except ValidationError:
+            raise Invalid(
+                "The archived copy must be an http(s) address.",
+                {"archived_url": "Enter a valid http or https URL."},
+            ) from None
+    with transaction.atomic():
+        current = Source.objects.select_for_update().select_related("claim").get(pk=source.pk)
+        if current.archived_url == archived_url:
+            return current
+        Source.objects.filter(pk=current.pk).update(
+            archived_url=archived_url, version=F("version") + 1, updated_at=timezone.now()
+        )
+        record_event(
+            current.claim,
+            by=by,
+            action=Action.ARCHIVE_SOURCE,
+            changes=[f"{current.url} → {archived_url or '(none)'}"],
+            version=current.claim.version,
+        )
+        if current.claim.status in (ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN):
+            transaction.on_commit(public_cache.invalidate)
+    current.refresh_from_db()
+    return current
+
+
+def request_source_check(source: Source, *, by) -> bool:
+    """ "Check now": queue a check of one source at once. False if one is under way."""
+    require_role(by, REVIEWER, "check sources")
+    with transaction.atomic():
+        return checking.request_check(source) is not None
 
 
 def remove_source(source: Source, *, by, version: int | None) -> None:

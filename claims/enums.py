@@ -92,6 +92,8 @@ class Action(models.TextChoices):
     ADD_SOURCE = "add_source", "Added a source"
     EDIT_SOURCE = "edit_source", "Edited a source"
     REMOVE_SOURCE = "remove_source", "Removed a source"
+    FLAG = "flag", "Flagged for re-review"
+    ARCHIVE_SOURCE = "archive_source", "Recorded an archived copy"
 
 
 TRANSITION_ACTIONS = (
@@ -102,3 +104,42 @@ TRANSITION_ACTIONS = (
     Action.WITHDRAW,
     Action.CORRECT,
 )
+
+
+class ClaimantKind(models.TextChoices):
+    """Who made a claim, for ClaimReview's ``itemReviewed.author`` (Person/Organization)."""
+
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organisation or outlet"
+
+
+class CheckOutcome(models.TextChoices):
+    """What one link check found (stored on each ``LinkCheck`` row)."""
+
+    OK = "ok", "OK"
+    REDIRECTED = "redirected", "Redirected"
+    GONE = "gone", "Gone (404/410)"
+    BLOCKED = "blocked", "Blocked (401/403/429 or a bot challenge)"
+    SERVER_ERROR = "server_error", "Server error"
+    TIMEOUT = "timeout", "Timed out"
+    DNS_ERROR = "dns_error", "DNS error"
+    CONNECTION_ERROR = "connection_error", "Connection error"
+    TLS_ERROR = "tls_error", "TLS error"
+    TOO_LARGE = "too_large", "Too large"
+    REFUSED = "refused", "Refused by the safety guard"
+
+
+class SourceHealth(models.TextChoices):
+    """A source's state over time, derived from its checks by ``claims.linkhealth``."""
+
+    UNKNOWN = "unknown", "Not checked yet"
+    OK = "ok", "OK"
+    MOVED = "moved", "Moved"
+    CHANGED = "changed", "Changed since publication"
+    PASSAGE_MISSING = "passage_missing", "Quoted passage missing"
+    FAILING = "failing", "Failing"
+    DEAD = "dead", "Dead"
+
+
+# Health that puts a published verdict back in front of a reviewer.
+REREVIEW_HEALTH = frozenset({SourceHealth.DEAD, SourceHealth.CHANGED, SourceHealth.PASSAGE_MISSING})

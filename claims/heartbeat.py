@@ -18,4 +18,5 @@ def record_heartbeat(*, hostname: str) -> WorkerHeartbeat:
 
 
 def live_workers(*, within: timedelta = ALIVE_WITHIN) -> list[WorkerHeartbeat]:
-    return list(WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - within))
+    since = timezone.now() - within
+    return list(WorkerHeartbeat.objects.filter(seen_at__gte=since).order_by("-seen_at"))

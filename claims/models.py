@@ -15,8 +15,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import anchoring
-from .enums import Action, ClaimStatus, Rating, SourceKind, Stance
+from . import anchoring, public_cache
+from .enums import (
+    Action,
+    CheckOutcome,
+    ClaimantKind,
+    ClaimStatus,
+    Rating,
+    SourceHealth,
+    SourceKind,
+    Stance,
+)
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -71,6 +80,8 @@ class Article(models.Model):
                 if old_body is not None and old_body != self.body:
                     moved = self._claims_to_move()
             super().save(*args, **kwargs)
+            # Published claims show the article's text and title: refresh public pages.
+            transaction.on_commit(public_cache.invalidate)
             for claim, selector in moved:
                 Claim.objects.filter(pk=claim.pk).update(
                     start_offset=selector.start,
@@ -141,6 +152,18 @@ class ClaimQuerySet(models.QuerySet):
     def published(self) -> ClaimQuerySet:
         return self.filter(status=ClaimStatus.PUBLISHED)
 
+    def public(self) -> ClaimQuerySet:
+        """Claims with a public page: published, and withdrawn ones (which show why)."""
+        return self.filter(status__in=(ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN))
+
+    def for_reader_list(self) -> ClaimQuerySet:
+        return (
+            self.published()
+            .select_related("article")
+            .prefetch_related("tags")
+            .order_by("-published_at", "-id")
+        )
+
 
 class Claim(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
@@ -152,6 +175,9 @@ class Claim(models.Model):
     statement = models.TextField(help_text="The claim restated as a checkable proposition.")
     claimant = models.CharField(
         max_length=300, help_text="Who made the claim: a person, an outlet, an organisation."
+    )
+    claimant_kind = models.CharField(
+        max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
@@ -235,6 +261,18 @@ class Claim(models.Model):
         return Rating(self.rating) if self.rating else None
 
 
+class SourceQuerySet(models.QuerySet):
+    TIMELINE_SIZE = 12
+
+    def with_health(self) -> SourceQuerySet:
+        """Sources with their last check and recent checks (``recent_checks``, newest
+        first): two queries for any number of sources."""
+        recent = LinkCheck.objects.order_by("-checked_at", "-pk")[: self.TIMELINE_SIZE]
+        return self.select_related("last_check").prefetch_related(
+            models.Prefetch("checks", queryset=recent, to_attr="recent_checks")
+        )
+
+
 class Source(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
     url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
@@ -247,9 +285,45 @@ class Source(models.Model):
     )
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
     accessed_at = models.DateTimeField(default=timezone.now)
+    archived_url = models.URLField(
+        "archived copy",
+        max_length=2000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="A copy in a web archive, shown to readers beside the original link.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Link health, maintained by the link checker (claims.linkhealth decides, claims.checking
+    # writes). The row is the queue of record: `next_check_at` says when a check is due,
+    # `check_token` marks a check handed to a worker until `check_leased_until`.
+    health = models.CharField(
+        max_length=20, choices=SourceHealth.choices, default=SourceHealth.UNKNOWN, editable=False
+    )
+    health_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_check = models.ForeignKey(
+        "LinkCheck",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_check_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
+    last_failure_counted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_text = models.TextField(blank=True, editable=False)
+    baseline_text = models.TextField(blank=True, editable=False)
+    baseline_text_hash = models.CharField(max_length=64, blank=True, editable=False)
+    baseline_at = models.DateTimeField(null=True, blank=True, editable=False)
+    check_token = models.UUIDField(null=True, blank=True, editable=False)
+    check_leased_until = models.DateTimeField(null=True, blank=True, editable=False)
+    check_attempts = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim", "id"]
@@ -359,6 +433,58 @@ class Correction(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Correction to claim {self.claim_id} on {self.created_at:%Y-%m-%d}"
+
+
+class LinkCheck(AppendOnlyModel):
+    """One check of one source's URL: what the fetcher saw, kept for the timeline."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="checks")
+    # The token of the check request this row answers: a redelivered task finds it used.
+    token = models.UUIDField(unique=True)
+    checked_at = models.DateTimeField(default=timezone.now, db_index=True)
+    url = models.URLField(max_length=2000)
+    outcome = models.CharField(max_length=20, choices=CheckOutcome.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    redirect_chain = models.JSONField(default=list, blank=True)
+    elapsed_ms = models.PositiveIntegerField(default=0)
+    content_type = models.CharField(max_length=200, blank=True)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    text_hash = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    passage_found = models.BooleanField(null=True, blank=True)
+    passage_score = models.FloatField(null=True, blank=True)
+    health_after = models.CharField(max_length=20, choices=SourceHealth.choices)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["source", "-checked_at"], name="linkcheck_source_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=CheckOutcome.values), name="linkcheck_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} for source {self.source_id} at {self.checked_at}"
+
+
+class HostThrottle(models.Model):
+    """Which worker process currently owns a host, and when a request to it last started.
+
+    Politeness shared by all workers on the database (``claims.hostlimits``); with Redis
+    the same rules live in Redis instead.
+    """
+
+    host = models.CharField(max_length=255, unique=True)
+    owner = models.CharField(max_length=40, blank=True)
+    owned_until = models.DateTimeField(null=True, blank=True)
+    last_start_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.host
 
 
 class WorkerHeartbeat(models.Model):

@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import anchoring, roles
+from . import anchoring, public_cache, roles
 from .enums import Action, ClaimStatus
 from .errors import (
     Incomplete,
@@ -75,6 +75,9 @@ TRANSITIONS: dict[Action, Transition] = {
     )
 }
 
+# Actions that change what readers see: public pages are invalidated after they commit.
+PUBLIC_ACTIONS = frozenset({Action.APPROVE, Action.CORRECT, Action.WITHDRAW})
+
 # Content (statement, claimant, tags, span) and verdict can be edited only while the claim
 # is being researched: what an editor approves is exactly what was submitted, and a
 # published verdict changes only through a public correction.
@@ -83,6 +86,7 @@ VERDICT_FIELDS = ("rating", "summary", "explanation")
 EDITABLE_FIELDS = (
     "statement",
     "claimant",
+    "claimant_kind",
     "quote",
     "start_offset",
     "end_offset",
@@ -122,6 +126,11 @@ def allowed_actions(claim: Claim, user) -> list[Action]:
 
 def can_edit(claim: Claim, user) -> bool:
     return claim.status in EDITABLE_STATES and roles.is_reviewer(user)
+
+
+def locked_reason(claim: Claim) -> str:
+    """Why the claim's content cannot be edited now ("" when it can)."""
+    return _LOCKED_MESSAGES.get(claim.status, "")
 
 
 def missing_for_submission(claim: Claim) -> dict[str, str]:
@@ -322,6 +331,8 @@ def _commit(
             changes=changes,
             version=new_version,
         )
+        if action in PUBLIC_ACTIONS:
+            transaction.on_commit(public_cache.invalidate)
         if action == Action.CORRECT:
             Correction.objects.create(
                 claim_id=current.pk,

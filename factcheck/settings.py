@@ -9,6 +9,7 @@ file and a filesystem broker under ``var/``); with them, on PostgreSQL and Redis
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -51,6 +52,19 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -76,6 +90,9 @@ def env_database(name: str, default: dict) -> dict:
     if engine == "django.db.backends.postgresql":
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"{name}: no database name in {raw!r}")
+        # Persistent connections, checked before reuse (a restarted server is noticed).
+        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+        config["CONN_HEALTH_CHECKS"] = True
     elif engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = dict(SQLITE_OPTIONS)
     else:
@@ -138,13 +155,21 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_filters",
     "django_htmx",
+    "axes",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "claims",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,6 +177,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns lockouts into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -167,6 +194,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "claims.context_processors.site",
             ],
         },
     },
@@ -197,6 +225,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")  # full-text search on public pages
 
 # --- Cache and Celery -------------------------------------------------------------------
 
@@ -223,6 +253,8 @@ else:
         "data_folder_out": str(BROKER_DIR / "queue"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # A folder is polled for new messages: often enough that "Check now" feels live.
+        "polling_interval": 0.1,
     }
     for _folder in ("queue", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
@@ -250,7 +282,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.record_heartbeat",
         "schedule": 60.0,
     },
+    # Hands out sources whose check is due (the database is the queue of record).
+    "sweep-due-sources": {
+        "task": "claims.sweep_due_sources",
+        "schedule": env_int("LINKCHECK_SWEEP_SECONDS", 120, minimum=10),
+    },
 }
+# A web request that enqueues a trigger must not hang on a broker that is down: give up
+# quickly (the sweep will hand the work out again).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {"socket_connect_timeout": 3, "socket_timeout": 10, "retry_on_timeout": True}
+    )
 
 # --- Auth, static, logging --------------------------------------------------------------
 
@@ -261,12 +310,80 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "claims:home"
+# Accounts exist only for the desk (readers need none): after login, the review dashboard.
+LOGIN_REDIRECT_URL = "claims:review_dashboard"
 LOGOUT_REDIRECT_URL = "claims:home"
+
+# Brute-force protection for the login form (django-axes): after AXES_FAILURE_LIMIT
+# failures for one username from one address, that pair waits AXES_COOLOFF_MINUTES. It
+# cools off on its own; an administrator can also reset it (`manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "var" / "static")
+# Static files are served by whitenoise from STATIC_ROOT (hashed names, compressed) in
+# production, and straight from the source folders while DEBUG is on.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Security headers and cookies --------------------------------------------------------
+# Production defaults are strict; DEBUG relaxes only what plain-HTTP development needs.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Orchestrator probes come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own scripts and styles only — no inline script,
+# no inline style, nothing from another host. JSON-LD blocks are data, not script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
@@ -274,18 +391,171 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}"
     )
 
+# Logs go to stdout, one structured (JSON) line per record in production, plain text when
+# developing. LOG_FORMAT=json|plain overrides.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT: expected json or plain, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- REST API (claims/api/) -------------------------------------------------------------
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as ``60/minute`` (per second, minute, hour or day)."""
+    rate = env_str(name, default)
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
+        raise ImproperlyConfigured(f"{name}: expected N/second|minute|hour|day, got {rate!r}")
+    return rate
+
+
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
+# Requests per client (address for anonymous clients, account for signed-in ones), counted
+# in the default cache — Redis when REDIS_URL is set, so every web process shares them.
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/minute")
+API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/minute")
+# Deny by default: every endpoint needs a reviewer role unless its view opens it (the
+# public reads do, for GET only). Token and session authentication only — never Basic,
+# which would send passwords with every request. Sessions keep DRF's CSRF check.
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header turns "not signed in" into a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.IsReviewer"],
+    # JSON only: the browsable API's inline scripts would not run under our CSP anyway;
+    # /api/docs/ is the interactive documentation.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.JSONParser"],
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pagination",
+    "PAGE_SIZE": API_PAGE_SIZE,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "claims.api.permissions.AnonThrottle",
+        "claims.api.permissions.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
+    # The client address for anonymous throttling: X-Forwarded-For only behind as many
+    # trusted proxies as django-axes is told about (else clients could pick their own).
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": (
+        "Published fact-checks, their articles and the rating scale for anyone; the verdict "
+        "workflow for reviewers and editors (token or session authentication). Every error "
+        "has one shape: an `error` object with a machine-readable `code`."
+    ),
+    "VERSION": "1",
+    # 3.1: JSON Schema proper, where "this object or null" has an exact spelling.
+    "OAS_VERSION": "3.1.0",
+    # The whole schema is public: it holds no data, and integrators read it before they
+    # have a token. What each operation allows is enforced by the API, not by hiding it.
+    "SERVE_PUBLIC": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH bodies are documented as their serializers say: `version` stays required.
+    "COMPONENT_SPLIT_PATCH": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.tidy_schema",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "claims.enums.Rating",
+        "ClaimStatusEnum": "claims.enums.ClaimStatus",
+    },
+    # Swagger UI from drf-spectacular-sidecar's static files: nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Product ----------------------------------------------------------------------------
 
 # Passwords for `seed_demo`'s demo accounts; generated (and kept under var/) when unset.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
+
+# The public address of the site, for canonical links, feeds, the sitemap and ClaimReview.
+# Unset: taken from each request (fine behind a proxy that passes the Host header).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"SITE_URL: expected https://host, got {SITE_URL!r}")
+# The fact-checking organisation: the author of every ClaimReview.
+FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
+FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", SITE_URL or "")
+# Public pages are cached this long (seconds); publishing, correcting or withdrawing a
+# claim invalidates them at once.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300, minimum=0)
+PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
+
+# --- Link checker -----------------------------------------------------------------------
+
+from ipaddress import ip_network  # noqa: E402 - only this block needs it
+
+# claims/linkcheck.py reads these through FetchPolicy.from_settings(); every limit can also
+# be passed per call. Sites see "factcheck-linkcheck/1.0 (+contact URL)" unless
+# LINKCHECK_USER_AGENT replaces the whole string.
+LINKCHECK_CONTACT_URL = env_str("LINKCHECK_CONTACT_URL") or env_str("SITE_URL")
+LINKCHECK_USER_AGENT = env_str("LINKCHECK_USER_AGENT")
+LINKCHECK_CONNECT_TIMEOUT = env_int("LINKCHECK_CONNECT_TIMEOUT", 5, minimum=1)
+LINKCHECK_READ_TIMEOUT = env_int("LINKCHECK_READ_TIMEOUT", 10, minimum=1)
+# Hard deadline for a whole check, redirects and body included (httpx's are per read).
+LINKCHECK_TOTAL_TIMEOUT = env_int("LINKCHECK_TOTAL_TIMEOUT", 30, minimum=1)
+LINKCHECK_MAX_BYTES = env_int("LINKCHECK_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+LINKCHECK_MAX_REDIRECTS = env_int("LINKCHECK_MAX_REDIRECTS", 10, minimum=0)
+# One worker checks many sources at once; at most this many per site at a time.
+LINKCHECK_MAX_CONCURRENCY = env_int("LINKCHECK_MAX_CONCURRENCY", 32, minimum=1)
+# Politeness, shared by every worker process (Redis when REDIS_URL is set, else the
+# database): requests in flight per site, and seconds between two request starts on it.
+LINKCHECK_PER_HOST_CONCURRENCY = env_int("LINKCHECK_PER_HOST_CONCURRENCY", 2, minimum=1)
+LINKCHECK_PER_HOST_INTERVAL = env_float("LINKCHECK_PER_HOST_INTERVAL", 1.0, minimum=0)
+# Health rules (claims/linkhealth.py): dead after this many failed checks at least this
+# many hours apart; how much of the page's text may change before it counts as changed.
+LINKCHECK_DEAD_AFTER = env_int("LINKCHECK_DEAD_AFTER", 3, minimum=1)
+LINKCHECK_FAILURE_SPACING_HOURS = env_int("LINKCHECK_FAILURE_SPACING_HOURS", 24, minimum=0)
+# Scheduling: sources handed out per sweep, per task, and how long a hand-out lasts.
+LINKCHECK_SWEEP_LIMIT = env_int("LINKCHECK_SWEEP_LIMIT", 1000, minimum=1)
+LINKCHECK_BATCH_SIZE = env_int("LINKCHECK_BATCH_SIZE", 100, minimum=1)
+LINKCHECK_LEASE_MINUTES = env_int("LINKCHECK_LEASE_MINUTES", 10, minimum=1)
+# Transient failures are retried within a check, after base × 2^n seconds plus jitter.
+LINKCHECK_RETRIES = env_int("LINKCHECK_RETRIES", 2, minimum=0)
+LINKCHECK_RETRY_BASE_SECONDS = env_float("LINKCHECK_RETRY_BASE_SECONDS", 2.0, minimum=0)
+LINKCHECK_ALLOWED_PORTS = []
+for _port in env_list("LINKCHECK_ALLOWED_PORTS", ["80", "443"]):
+    if not _port.isdigit() or not 0 < int(_port) < 65536:
+        raise ImproperlyConfigured(f"LINKCHECK_ALLOWED_PORTS: {_port!r} is not a TCP port")
+    LINKCHECK_ALLOWED_PORTS.append(int(_port))
+# CIDRs let through the SSRF guard (which refuses every address that is not globally
+# routable). Empty in production; the test suite opts in to loopback per test.
+LINKCHECK_ALLOW_NETWORKS = env_list("LINKCHECK_ALLOW_NETWORKS")
+for _network in LINKCHECK_ALLOW_NETWORKS:
+    try:
+        ip_network(_network)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LINKCHECK_ALLOW_NETWORKS: {_network!r} is not a CIDR (e.g. 127.0.0.0/8)"
+        ) from None
+# httpx logs every request at INFO; a batch of checks would flood the log, and each
+# check's result is recorded anyway.
+LOGGING.setdefault("loggers", {}).setdefault("httpx", {"level": "WARNING"})

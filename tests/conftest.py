@@ -122,21 +122,25 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the session.
+    """One Chromium per test module.
 
-    Playwright's sync API keeps an event loop running in this thread from here on, and
+    Playwright's sync API keeps an event loop running in this thread while it is open, and
     Django refuses ORM calls under a running loop unless told the caller is synchronous
     anyway — which it is: every test, and the live server's view of the test database.
+    Module scope (not session) closes that loop before other modules' ``asyncio.run()``.
     """
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield instance
+            instance.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
@@ -149,3 +153,94 @@ def page(request, browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# --- Network guard and a local HTTP server (link checks) --------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _install_network_guard():
+    """Before any other fixture of the session: nothing but loopback from here on."""
+    from tests import netguard
+
+    netguard.install()
+    yield
+    netguard.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _network_guard(_install_network_guard):
+    """Fails the test if it tried to reach anything outside loopback (tests/netguard.py),
+    even when the code under test swallowed the guard's exception."""
+    from tests import netguard
+
+    netguard.take_violations()
+    yield
+    if found := netguard.take_violations():
+        pytest.fail("network guard: " + "; ".join(found))
+
+
+@pytest.fixture
+def http_server():
+    """A scripted HTTP server on 127.0.0.1 (tests/httpserver.py)."""
+    from tests.httpserver import TestServer
+
+    with TestServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_ca():
+    """A throwaway certificate authority (trustme), for HTTPS test servers."""
+    trustme = pytest.importorskip("trustme")
+    return trustme.CA()
+
+
+@pytest.fixture
+def https_server(tls_ca):
+    """Like ``http_server``, over TLS with a certificate for ``site.test`` from ``tls_ca``."""
+    import ssl
+
+    from tests.httpserver import TestServer
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls_ca.issue_cert("site.test").configure_cert(context)
+    with TestServer(ssl_context=context) as server:
+        yield server
+
+
+@pytest.fixture
+def allow_loopback(settings, http_server):
+    """Lets the link checker's settings reach ``http_server``: loopback through the SSRF
+    guard, and the server's port. Tests of the guard itself do without."""
+    settings.LINKCHECK_ALLOW_NETWORKS = ["127.0.0.0/8", "::1/128"]
+    settings.LINKCHECK_ALLOWED_PORTS = [80, 443, http_server.port]
+    return http_server
+
+
+# --- The REST API (tests/test_api*.py) --------------------------------------------------
+
+
+@pytest.fixture
+def api_client(settings):
+    """A DRF test client, with throttling off so tests do not spend each other's request
+    budget (the throttling tests switch it back on)."""
+    from rest_framework.test import APIClient
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
+    return APIClient()
+
+
+@pytest.fixture
+def token_for():
+    """``token_for(user)``: an API token for the user (DRF authtoken), as a header dict."""
+    from rest_framework.authtoken.models import Token
+
+    def make(user) -> dict:
+        token, _ = Token.objects.get_or_create(user=user)
+        return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    return make

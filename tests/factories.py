@@ -103,5 +103,5 @@ def user_with_role(username: str, group: str | None = None, **extra) -> object:
 
     user = UserFactory(username=username, first_name=username.title(), **extra)
     if group:
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
     return user

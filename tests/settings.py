@@ -18,7 +18,7 @@ os.environ.setdefault("CELERY_BROKER_DIR", os.path.join(_scratch, "broker"))
 os.environ.setdefault("CELERY_QUEUE", f"factcheck-test-{uuid.uuid4().hex[:12]}")
 
 from factcheck.settings import *  # noqa: E402, F403
-from factcheck.settings import DATABASES  # noqa: E402
+from factcheck.settings import DATABASES, env_list  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -28,3 +28,29 @@ DEMO_PASSWORD = "demo-password-for-tests"
 # A file, not :memory:, so a worker process started by a test can open the same database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_scratch, "test.sqlite3")}
+
+# Whole-page caching is off by default in tests so pages reflect each test's data; the
+# cache tests switch it on and start from a fresh generation.
+PUBLIC_CACHE_SECONDS = 0
+SITE_URL = "https://factcheck.example.org"
+FACTCHECK_ORGANIZATION_NAME = "Example Fact Desk"
+FACTCHECK_ORGANIZATION_URL = "https://factcheck.example.org/"
+
+# Tests log in with Client.login(), which django-axes cannot see the request of; the
+# brute-force tests switch it back on.
+AXES_ENABLED = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+STATIC_ROOT = os.path.join(_scratch, "static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
+LOG_FORMAT = "plain"
+
+# The link checker's SSRF guard stays fully on: a test reaches its local server on
+# 127.0.0.1 through the `allow_loopback` fixture or a FetchPolicy of its own. Whatever a
+# test does, tests/netguard.py fails it if it connects anywhere but loopback.
+# Empty unless a worker started by a test is told otherwise through the environment.
+LINKCHECK_ALLOW_NETWORKS: list[str] = env_list("LINKCHECK_ALLOW_NETWORKS")
+LINKCHECK_CONTACT_URL = "https://factcheck.example.org/about/link-checker"

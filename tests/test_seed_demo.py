@@ -5,8 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from claims.demo.seed import CLAIMS
-from claims.enums import ClaimStatus
-from claims.enums import Action
+from claims.enums import Action, ClaimStatus
 from claims.models import Article, Claim, ClaimEvent, Correction, Note, Source, Tag
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from .. import anchoring, editing, roles, workflow
-from ..enums import ClaimStatus, Rating, SourceKind, Stance
+from ..enums import ClaimantKind, ClaimStatus, Rating, SourceKind, Stance
 from ..models import Article, Claim
 
 ARTICLE_FILE = Path(__file__).with_name("article.txt")
@@ -43,6 +43,7 @@ class DemoClaim:
     statement: str
     claimant: str
     status: str
+    claimant_kind: str = ClaimantKind.ORGANIZATION
     tags: tuple[str, ...] = ()
     rating: str = ""
     summary: str = ""
@@ -198,6 +199,7 @@ CLAIMS: tuple[DemoClaim, ...] = (
         quote="the March opening of Azerbaijan’s embassy in Tel Aviv",
         statement="Azerbaijan opened its embassy in Tel Aviv in March 2023.",
         claimant="Ilham Aliyev, as reported by The Times of Israel",
+        claimant_kind=ClaimantKind.PERSON,
         status=ClaimStatus.PUBLISHED,
         tags=("diplomacy", "Azerbaijan"),
         rating=Rating.ACCURATE,
@@ -354,7 +356,7 @@ def ensure_users(password: str) -> dict:
             user.set_password(password)
             user.save(update_fields=["password"])
             if group:
-                user.groups.add(Group.objects.get(name=group))
+                user.groups.add(Group.objects.get_or_create(name=group)[0])
         users[username] = user
     return users
 
@@ -384,6 +386,7 @@ def ensure_claim(article: Article, demo: DemoClaim, users: dict) -> bool:
         end_offset=span.end,
         statement=demo.statement,
         claimant=demo.claimant,
+        claimant_kind=demo.claimant_kind,
         tags=demo.tags,
     )
     if demo.status == ClaimStatus.DRAFT:
