@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 # make run: development server plus a real Celery worker and beat, under honcho.
-# Ctrl-C stops all three. DEBUG defaults to on here (and only here).
+# Ctrl-C stops all three. DEBUG is on unless the environment says otherwise.
 run: export DEBUG ?= true
 run: export PATH := $(abspath $(BIN)):$(PATH)
 run: export FACTCHECK_ADDR := $(HOST):$(PORT)

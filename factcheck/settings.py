@@ -129,7 +129,9 @@ def env_timezone(name: str, default: str) -> str:
 
 # --- Core -----------------------------------------------------------------------------
 
-DEBUG = env_bool("DEBUG", False)
+# On for a developer's checkout (as in healthchecks' settings); every production path —
+# the Docker image, docker-compose.yml — sets DEBUG=false, and `check --deploy` fails on it.
+DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:

@@ -90,6 +90,8 @@ def test_dockerfile_runs_as_a_non_root_user_on_python_311_slim():
     users = re.findall(r"^USER (\S+)$", dockerfile, flags=re.M)
     assert users == ["factcheck"]
     assert "collectstatic --noinput" in dockerfile
+    # Whoever runs the image gets production settings, not a checkout's debug defaults.
+    assert re.search(r"^\s+DEBUG=false \\$", dockerfile, flags=re.M)
     # The dependency layer is built from pyproject.toml alone, before the code is copied.
     assert dockerfile.index("COPY pyproject.toml") < dockerfile.index("COPY . .")
 
