@@ -248,3 +248,12 @@ def test_check_sources_command_rejects_unknown_ids():
 
     with pytest.raises(CommandError, match="No source with id 999"):
         call_command("check_sources", "--id", "999", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_removing_a_checked_source_removes_its_checks(reviewer):
+    source = SourceFactory(claim=ResearchingClaimFactory())
+    (ticket,) = checking.hand_out([source.pk])
+    checking.record_result(ticket, result(CheckOutcome.OK, status=200))
+    editing.remove_source(source, by=reviewer, version=1)
+    assert (Source.objects.count(), LinkCheck.objects.count()) == (0, 0)
