@@ -54,6 +54,9 @@ User = get_user_model()
 class ViewOnlyMixin:
     """Rows written by the domain, never by hand: no add, change or delete for anyone."""
 
+    # Read-only pages still build forms: say which scheme URLs lack (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
