@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -267,18 +267,19 @@ class DatabaseHostLimiter(HostLimiter):
             if state.owned_until:
                 last_epoch = time.time() - (time.monotonic() - state.last_start)
                 await self._call(self._release_host, host, last_epoch)
-        # Each pool thread holds a database connection: close them with the threads.
-        self._pool.submit(close_old_connections)
         self._pool.shutdown(wait=True)
 
 
 def _with_connection_cleanup(fn, *args):
+    """Run ``fn`` in a pool thread, then close that thread's database connection.
+
+    These calls are rare (one per site hand-over), so a connection per call costs little,
+    and no idle connection outlives the limiter in a thread nobody will clean up.
+    """
     try:
         return fn(*args)
-    except Exception:
-        # A broken connection must not poison the thread's next call.
-        close_old_connections()
-        raise
+    finally:
+        connection.close()
 
 
 def limiter_from_settings() -> HostLimiter:
