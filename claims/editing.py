@@ -23,11 +23,6 @@ from .workflow import EDITABLE_STATES, REVIEWER, record_event, require_role
 SOURCE_FIELDS = ("url", "title", "publisher", "kind", "passage", "stance", "accessed_at")
 
 
-def _invalid(exc: ValidationError) -> Invalid:
-    fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
-    return Invalid("Some values are not valid: " + " ".join(fields.values()), fields)
-
-
 def create_article(*, by, **fields: Any) -> Article:
     """A new article; its body is normalised before anything can point into it."""
     require_role(by, REVIEWER, "add articles")
@@ -35,7 +30,7 @@ def create_article(*, by, **fields: Any) -> Article:
     try:
         article.full_clean(exclude=["slug"])
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise Invalid.from_validation_error(exc) from None
     article.save()
     return article
 
@@ -49,7 +44,7 @@ def update_article(article: Article, *, by, fields: dict) -> Article:
     try:
         article.full_clean(exclude=["slug"])
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise Invalid.from_validation_error(exc) from None
     article.save()
     return article
 
@@ -85,7 +80,7 @@ def create_claim(
     try:
         claim.full_clean(exclude=["slug", "tags"])
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise Invalid.from_validation_error(exc) from None
     with transaction.atomic():
         claim.save()
         names = sorted({name.strip() for name in tags if name.strip()})
@@ -139,7 +134,7 @@ def add_source(claim: Claim, *, by, **fields: Any) -> Source:
     try:
         source.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise Invalid.from_validation_error(exc) from None
     with transaction.atomic():
         current = _editable_claim(claim.pk)
         source.save()
@@ -168,7 +163,7 @@ def update_source(source: Source, *, by, version: int | None, **fields: Any) -> 
         try:
             current.full_clean()
         except ValidationError as exc:
-            raise _invalid(exc) from None
+            raise Invalid.from_validation_error(exc) from None
         current.version += 1
         saved = [*changed, "version", "updated_at"]
         if "url" in changed:

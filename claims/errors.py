@@ -42,6 +42,12 @@ class Invalid(Incomplete):
 
     code = "invalid"
 
+    @classmethod
+    def from_validation_error(cls, exc) -> Invalid:
+        """The domain's form of a Django ``ValidationError`` raised by ``full_clean()``."""
+        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+        return cls("Some values are not valid: " + " ".join(fields.values()), fields)
+
 
 class StaleVersion(WorkflowError):
     """Someone changed the claim since the version the request was based on."""

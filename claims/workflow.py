@@ -252,8 +252,7 @@ def _validated(current: Claim, changes: dict[str, Any]) -> Claim:
     try:
         candidate.full_clean(exclude=["tags", "slug"])
     except ValidationError as exc:
-        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
-        raise Invalid("Some values are not valid: " + " ".join(fields.values()), fields) from None
+        raise Invalid.from_validation_error(exc) from None
     return candidate
 
 
