@@ -53,11 +53,7 @@ class CorrectionsFeed(Feed):
         return reverse("claims:corrections")
 
     def items(self):
-        return (
-            ClaimEvent.objects.filter(public=True, action__in=(Action.CORRECT, Action.WITHDRAW))
-            .select_related("claim")
-            .order_by("-created_at", "-id")[:FEED_SIZE]
-        )
+        return ClaimEvent.objects.corrections_log()[:FEED_SIZE]
 
     def item_title(self, item: ClaimEvent) -> str:
         verb = "Correction" if item.action == Action.CORRECT else "Withdrawn"

@@ -386,6 +386,16 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
 
 
+class ClaimEventQuerySet(AppendOnlyQuerySet):
+    def corrections_log(self) -> ClaimEventQuerySet:
+        """The public corrections log: every correction and withdrawal, newest first."""
+        return (
+            self.filter(public=True, action__in=(Action.CORRECT, Action.WITHDRAW))
+            .select_related("claim", "claim__article")
+            .order_by("-created_at", "-id")
+        )
+
+
 class ClaimEvent(AppendOnlyModel):
     """One entry of a claim's history, written in the same transaction as the change.
 
@@ -408,6 +418,8 @@ class ClaimEvent(AppendOnlyModel):
     changes = models.JSONField(default=list, blank=True, help_text="Names of changed fields.")
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ClaimEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .. import annotate, claimreview
-from ..enums import Action, ClaimStatus, Rating
+from ..enums import ClaimStatus, Rating
 from ..filters import PublicClaimFilter
 from ..models import Article, Claim, ClaimEvent, Source
 from ..public_cache import cached_public_page
@@ -119,16 +119,11 @@ def article_detail(request, slug: str):
 @cached_public_page
 def corrections(request):
     """Every public correction and withdrawal, newest first (from the audit trail)."""
-    events = (
-        ClaimEvent.objects.filter(public=True, action__in=(Action.CORRECT, Action.WITHDRAW))
-        .select_related("claim", "claim__article")
-        .order_by("-created_at", "-id")
-    )
     return render(
         request,
         "public/corrections.html",
         {
-            "page": _page(request, events),
+            "page": _page(request, ClaimEvent.objects.corrections_log()),
             "canonical_url": absolute_url(request, reverse("claims:corrections")),
         },
     )
