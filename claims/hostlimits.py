@@ -38,28 +38,20 @@ class Lease:
 
 
 class HostLimiter:
-    """The interface both backends share."""
+    """What both backends offer the link checker: wait for a slot on a host, give it back."""
 
     def __init__(self, *, concurrency: int, interval: float) -> None:
         self.concurrency = max(1, concurrency)
         self.interval = max(0.0, interval)
 
-    async def try_acquire(self, host: str) -> tuple[Lease | None, float]:
-        """A lease, or ``None`` and how long to wait before trying again."""
+    async def acquire(self, host: str, *, timeout: float = 300.0) -> Lease:
         raise NotImplementedError
 
     async def release(self, lease: Lease) -> None:
         raise NotImplementedError
 
-    async def acquire(self, host: str, *, timeout: float = 300.0) -> Lease:
-        deadline = time.monotonic() + timeout
-        while True:
-            lease, wait = await self.try_acquire(host)
-            if lease is not None:
-                return lease
-            if time.monotonic() + wait > deadline:
-                raise TimeoutError(f"no request slot for {host} within {timeout:.0f} s")
-            await asyncio.sleep(min(max(wait, MIN_POLL), MAX_POLL))
+    async def close(self) -> None:
+        raise NotImplementedError
 
 
 # KEYS[1] = the host's lease set, KEYS[2] = the host's last start (ms)
@@ -98,6 +90,7 @@ class RedisHostLimiter(HostLimiter):
         return [f"{self.prefix}:{host}:leases", f"{self.prefix}:{host}:last"]
 
     async def try_acquire(self, host: str) -> tuple[Lease | None, float]:
+        """A lease, or ``None`` and how long to wait before trying again."""
         lease_id = uuid.uuid4().hex
         wait_ms = await self._acquire(
             keys=self._keys(host),
@@ -106,6 +99,16 @@ class RedisHostLimiter(HostLimiter):
         if int(wait_ms) == 0:
             return Lease(host, lease_id), 0.0
         return None, int(wait_ms) / 1000
+
+    async def acquire(self, host: str, *, timeout: float = 300.0) -> Lease:
+        deadline = time.monotonic() + timeout
+        while True:
+            lease, wait = await self.try_acquire(host)
+            if lease is not None:
+                return lease
+            if time.monotonic() + wait > deadline:
+                raise TimeoutError(f"no request slot for {host} within {timeout:.0f} s")
+            await asyncio.sleep(min(max(wait, MIN_POLL), MAX_POLL))
 
     async def release(self, lease: Lease) -> None:
         await self._redis.zrem(self._keys(lease.host)[0], lease.lease_id)
@@ -256,9 +259,6 @@ class DatabaseHostLimiter(HostLimiter):
         state.owned_until = 0.0
         last_epoch = time.time() - (time.monotonic() - state.last_start)
         await self._call(self._release_host, host, last_epoch)
-
-    async def try_acquire(self, host: str) -> tuple[Lease | None, float]:
-        raise NotImplementedError("DatabaseHostLimiter.acquire waits by itself")
 
     async def close(self) -> None:
         for task in list(self._pending):
