@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import linkchecks, public, review, tokens
+from .views import articles, claim_editor, dashboard, linkchecks, public, sources, tokens
 
 app_name = "claims"
 
@@ -16,37 +16,39 @@ urlpatterns = [
     path("feeds/fact-checks.atom", feeds.FactChecksAtomFeed(), name="feed_atom"),
     path("feeds/corrections.rss", feeds.CorrectionsFeed(), name="corrections_rss"),
     path("feeds/corrections.atom", feeds.CorrectionsAtomFeed(), name="corrections_atom"),
-    # Reviewers (claims/views/review.py): every view needs a reviewer role
-    path("review/", review.dashboard, name="review_dashboard"),
-    path("review/articles/", review.article_list, name="review_articles"),
-    path("review/articles/new/", review.article_new, name="review_article_new"),
-    path("review/articles/<slug:slug>/", review.article_detail, name="review_article"),
+    # Reviewers: every view needs a reviewer role (claims/views/access.py)
+    path("review/", dashboard.dashboard, name="review_dashboard"),
+    path("review/articles/", articles.article_list, name="review_articles"),
+    path("review/articles/new/", articles.article_new, name="review_article_new"),
+    path("review/articles/<slug:slug>/", articles.article_detail, name="review_article"),
     path(
         "review/articles/<slug:slug>/claims/new/",
-        review.claim_new_from_selection,
+        articles.claim_new_from_selection,
         name="review_claim_new",
     ),
     path(
         "review/articles/<slug:slug>/claims/new-from-words/",
-        review.claim_new_from_words,
+        articles.claim_new_from_words,
         name="review_claim_new_from_words",
     ),
-    path("review/claims/<int:pk>/", review.claim_editor, name="review_claim"),
-    path("review/claims/<int:pk>/preview/", review.claim_preview, name="review_claim_preview"),
+    path("review/claims/<int:pk>/", claim_editor.claim_editor, name="review_claim"),
+    path(
+        "review/claims/<int:pk>/preview/", claim_editor.claim_preview, name="review_claim_preview"
+    ),
     path(
         "review/claims/<int:pk>/actions/<slug:action>/",
-        review.claim_transition,
+        claim_editor.claim_transition,
         name="review_claim_action",
     ),
-    path("review/claims/<int:pk>/sources/", review.source_add, name="review_source_add"),
+    path("review/claims/<int:pk>/sources/", sources.source_add, name="review_source_add"),
     path(
         "review/claims/<int:pk>/sources/<int:source_pk>/",
-        review.source_edit,
+        sources.source_edit,
         name="review_source_edit",
     ),
     path(
         "review/claims/<int:pk>/sources/<int:source_pk>/remove/",
-        review.source_remove,
+        sources.source_remove,
         name="review_source_remove",
     ),
     path(
@@ -64,7 +66,7 @@ urlpatterns = [
         linkchecks.source_archive,
         name="review_source_archive",
     ),
-    path("review/claims/<int:pk>/notes/", review.note_add, name="review_note_add"),
+    path("review/claims/<int:pk>/notes/", claim_editor.note_add, name="review_note_add"),
     # A reviewer's own REST API token (claims/views/tokens.py)
     path("review/token/", tokens.api_token, name="review_token"),
 ]

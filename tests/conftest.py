@@ -61,7 +61,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A real Celery worker process on the configured broker and the test database."""
-    from tests.worker import WorkerProcess
+    from tests.support.worker import WorkerProcess
 
     worker = WorkerProcess().start()
     yield worker
@@ -161,7 +161,7 @@ def page(request, browser, live_server):
 @pytest.fixture(scope="session", autouse=True)
 def _install_network_guard():
     """Before any other fixture of the session: nothing but loopback from here on."""
-    from tests import netguard
+    from tests.support import netguard
 
     netguard.install()
     yield
@@ -172,7 +172,7 @@ def _install_network_guard():
 def _network_guard(_install_network_guard):
     """Fails the test if it tried to reach anything outside loopback (tests/netguard.py),
     even when the code under test swallowed the guard's exception."""
-    from tests import netguard
+    from tests.support import netguard
 
     netguard.take_violations()
     yield
@@ -183,7 +183,7 @@ def _network_guard(_install_network_guard):
 @pytest.fixture
 def http_server():
     """A scripted HTTP server on 127.0.0.1 (tests/httpserver.py)."""
-    from tests.httpserver import TestServer
+    from tests.support.httpserver import TestServer
 
     with TestServer() as server:
         yield server
@@ -201,7 +201,7 @@ def https_server(tls_ca):
     """Like ``http_server``, over TLS with a certificate for ``site.test`` from ``tls_ca``."""
     import ssl
 
-    from tests.httpserver import TestServer
+    from tests.support.httpserver import TestServer
 
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     tls_ca.issue_cert("site.test").configure_cert(context)

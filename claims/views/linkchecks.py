@@ -1,6 +1,6 @@
 """Reviewer views for source link health: "Check now", its progress, archived copies.
 
-Same shape as the rest of the reviewer UI (``review.reviewer_required``, a domain call, a
+Same shape as the rest of the reviewer UI (``access.reviewer_required``, a domain call, a
 redirect or an htmx fragment). The web request never fetches anything itself: "Check now"
 hands the source to the workers and the page polls for the result.
 """
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import editing
 from ..errors import WorkflowError
 from ..models import Source
-from .review import refusal_status, reviewer_required
+from .access import refusal_status, reviewer_required
 
 
 class ArchivedCopyForm(forms.Form):

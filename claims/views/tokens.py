@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from .review import reviewer_required
+from .access import reviewer_required
 
 ACTIONS = ("create", "revoke")
 

@@ -9,7 +9,7 @@ from claims import workflow
 from claims.enums import ClaimStatus, Rating, SourceHealth
 from claims.models import LinkCheck, Source
 from tests.factories import ClaimFactory, user_with_role
-from tests.worker import WorkerProcess, wait_for
+from tests.support.worker import WorkerProcess, wait_for
 
 PAGE = "<title>May release</title><p>The unemployment rate was 4.3 percent in May.</p>"
 

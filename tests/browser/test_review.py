@@ -3,8 +3,8 @@
 import pytest
 
 from claims.models import Claim, Source
-from tests.browser import drag_select, log_in
 from tests.factories import ArticleFactory, ClaimFactory, ResearchingClaimFactory, user_with_role
+from tests.support.browser import drag_select, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from claims.enums import Action, ClaimStatus
 from claims.models import Claim
-from tests.browser import drag_select, log_in
+from tests.support.browser import drag_select, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from claims.models import WorkerHeartbeat
 from claims.tasks import task_record_heartbeat
-from tests.worker import wait_for
+from tests.support.worker import wait_for
 
 
 def _heartbeat_round_trip(worker) -> None:

@@ -242,8 +242,8 @@ def latency_server(latency: float):
     ``latency`` seconds, except ``/stats`` — the most requests each Host had in flight at
     once, as JSON. A process of its own, so the client measured does not share its GIL."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.httpserver", str(latency)],
-        cwd=Path(__file__).resolve().parent.parent,
+        [sys.executable, "-m", "tests.support.httpserver", str(latency)],
+        cwd=Path(__file__).resolve().parents[2],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

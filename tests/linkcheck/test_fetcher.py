@@ -31,7 +31,7 @@ from claims.linkcheck import (
     classify_status,
     parse_retry_after,
 )
-from tests.httpserver import Reply, TestServer, gzip_bomb, latency_server, run_in_new_loop
+from tests.support.httpserver import Reply, TestServer, gzip_bomb, latency_server, run_in_new_loop
 
 PAGE = """<!doctype html><html><head><title>Budget 2026 | The Daily</title>
 <style>p { color: red }</style><script>var tracking = "ignore me";</script></head>

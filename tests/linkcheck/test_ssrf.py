@@ -24,8 +24,8 @@ from claims.linkcheck import (
     vet_addresses,
     vet_url,
 )
-from tests import netguard
-from tests.httpserver import run_in_new_loop
+from tests.support import netguard
+from tests.support.httpserver import run_in_new_loop
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,21 @@
+"""The API's endpoints. Each has the shape of the UI's views: access rule → look the object
+up → parse the input with a serializer → call :mod:`claims.workflow` / :mod:`claims.editing`
+→ respond with the fresh object. Domain refusals become errors in
+:mod:`claims.api.errors`, so the API and the UI cannot disagree on a rule.
+
+Who sees what: anyone without a reviewer role sees published claims (and withdrawn ones
+at their own URL, with the reason instead of the verdict), and articles that have a
+published claim — the querysets are narrowed *before* any filter applies. Reviewers and
+editors see everything.
+
+Lookups: claims and articles by slug everywhere (public reads and workflow endpoints
+alike; a slug never changes once given), sources by id (they have no slug and no public
+URL).
+"""
+
+from .articles import ArticleViewSet
+from .claims import ClaimViewSet
+from .ratings import RatingScaleView
+from .sources import SourceViewSet
+
+__all__ = ["ArticleViewSet", "ClaimViewSet", "RatingScaleView", "SourceViewSet"]

@@ -1,0 +1,34 @@
+"""What every endpoint shares: lookups, documented error statuses, no caching when signed in."""
+
+from ... import roles
+
+SLUG_REGEX = r"[-a-zA-Z0-9_]+"
+ID_REGEX = r"[0-9]+"
+CACHE_CONTROL = "private, no-store"
+
+# Error statuses each kind of endpoint documents (401: a bad token fails everywhere).
+READ = (401, 404, 429)
+READ_PUBLIC_LIST = (400, 401, 404, 429)
+WRITE = (400, 401, 403, 404, 409, 413, 415, 429)
+
+
+class ApiView:
+    """What every endpoint shares: no shared or browser copies of signed-in responses."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Only if authentication already ran: running it here could raise.
+        user = getattr(request, "_user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = CACHE_CONTROL
+        return response
+
+    def is_reviewer(self) -> bool:
+        return roles.is_reviewer(self.request.user)
+
+    def valid(self, serializer_class, data=None):
+        serializer = serializer_class(
+            data=self.request.data if data is None else data, context={"request": self.request}
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer

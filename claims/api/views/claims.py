@@ -1,0 +1,245 @@
+"""Claims: reads for anyone (published ones), the workflow for reviewers and editors."""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from ... import editing, workflow
+from ...models import Claim, ClaimEvent, Note, Source
+from ..errors import error_responses
+from ..filters import ClaimFilter, StableOrderingFilter
+from ..inputs import (
+    ClaimCreateSerializer,
+    ClaimUpdateSerializer,
+    NoteInputSerializer,
+    SourceInputSerializer,
+    TransitionSerializer,
+)
+from ..permissions import IsReviewer, ReadOnlyOrReviewer
+from ..serializers import (
+    ClaimEventSerializer,
+    ClaimSerializer,
+    NoteSerializer,
+    PublicClaimSerializer,
+    SourceSerializer,
+)
+from .base import READ, READ_PUBLIC_LIST, SLUG_REGEX, WRITE, ApiView
+
+ANY_CLAIM = PolymorphicProxySerializer(
+    component_name="ClaimForAnyone",
+    serializers=[PublicClaimSerializer, ClaimSerializer],
+    resource_type_field_name=None,
+)
+ANY_CLAIMS = PolymorphicProxySerializer(
+    component_name="ClaimForAnyone",
+    serializers=[PublicClaimSerializer, ClaimSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+CLAIM_ROLE_NOTE = (
+    " Anyone without a reviewer role gets `PublicClaim`; reviewers and editors get `Claim`."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List claims",
+        description="Newest first. Without a reviewer role: published claims only, whatever "
+        "the filters." + CLAIM_ROLE_NOTE,
+        responses={200: ANY_CLAIMS, **error_responses(*READ_PUBLIC_LIST)},
+    ),
+    retrieve=extend_schema(
+        summary="A claim",
+        description="Without a reviewer role, only published and withdrawn claims exist; "
+        "anything else is 404." + CLAIM_ROLE_NOTE,
+        responses={200: ANY_CLAIM, **error_responses(*READ)},
+    ),
+    create=extend_schema(
+        summary="Create a draft claim",
+        description="Anchored to `article.body[start_offset:end_offset]`, which must equal "
+        "`quote` exactly (as in the reviewer UI). Reviewers and editors.",
+        request=ClaimCreateSerializer,
+        responses={201: ClaimSerializer, **error_responses(*WRITE)},
+    ),
+    partial_update=extend_schema(
+        summary="Edit a claim's content or verdict",
+        description="Only while the claim is draft or researching (else 409 `locked`). Send "
+        "the `version` you based the change on; a stale one is 409 `stale_version`.",
+        request=ClaimUpdateSerializer,
+        responses={200: ClaimSerializer, **error_responses(*WRITE)},
+    ),
+)
+class ClaimViewSet(ApiView, GenericViewSet):
+    queryset = Claim.objects.all()
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    filterset_class = ClaimFilter
+    ordering_fields = ["published_at", "updated_at", "created_at"]
+    http_method_names = ["get", "post", "patch", "head"]
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [ReadOnlyOrReviewer()]
+        return [IsReviewer()]
+
+    def get_queryset(self):
+        claims = Claim.objects.select_related(
+            "article", "submitted_by", "approved_by"
+        ).prefetch_related(
+            "tags",
+            Prefetch(
+                "sources", queryset=Source.objects.select_related("last_check").order_by("id")
+            ),
+            "corrections",
+        )
+        if self.is_reviewer():
+            return claims.order_by("-updated_at", "-id")
+        if self.action == "retrieve":
+            return claims.public()
+        return claims.published().order_by("-published_at", "-id")
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering narrow lists; a claim's own URL finds it whatever the query.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self):
+        return ClaimSerializer if self.is_reviewer() else PublicClaimSerializer
+
+    def _claim_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        claim = self.get_queryset().get(pk=pk)
+        data = ClaimSerializer(claim, context=self.get_serializer_context()).data
+        headers = {"Location": data["api_url"]} if status_code == status.HTTP_201_CREATED else {}
+        return Response(data, status=status_code, headers=headers)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, slug=None):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def create(self, request):
+        data = self.valid(ClaimCreateSerializer).validated_data
+        claim = editing.create_claim(
+            data["article"],
+            by=request.user,
+            quote=data["quote"],
+            start_offset=data["start_offset"],
+            end_offset=data["end_offset"],
+            statement=data["statement"],
+            claimant=data["claimant"],
+            claimant_kind=data["claimant_kind"],
+            tags=data.get("tags", ()),
+        )
+        return self._claim_response(claim.pk, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, slug=None):
+        claim = self.get_object()
+        form = self.valid(ClaimUpdateSerializer)
+        workflow.edit_claim(
+            claim,
+            by=request.user,
+            version=form.validated_data["version"],
+            changes=form.changes(),
+            tags=form.validated_data.get("tags"),
+        )
+        return self._claim_response(claim.pk)
+
+    @extend_schema(
+        summary="Perform a workflow transition",
+        description="start, submit, approve, reject, withdraw or correct — the same rules as "
+        "the reviewer UI: roles (403 `not_permitted`), four eyes (the submitter cannot "
+        "approve: 403), completeness (400 `incomplete`), the state (409 "
+        "`invalid_transition`) and the version (409 `stale_version`). `comment` is required "
+        "to reject, withdraw and correct; `rating`, `summary`, `explanation` only with "
+        "correct.",
+        request=TransitionSerializer,
+        responses={200: ClaimSerializer, **error_responses(*WRITE)},
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, slug=None):
+        claim = self.get_object()
+        form = self.valid(TransitionSerializer)
+        data = form.validated_data
+        workflow.perform(
+            claim,
+            data["action"],
+            by=request.user,
+            version=data["version"],
+            comment=data["comment"],
+            verdict=form.verdict(),
+        )
+        return self._claim_response(claim.pk)
+
+    @extend_schema(
+        summary="A claim's history",
+        description="Every event, oldest first: who did what, when, from which status to "
+        "which, and the version after it. Reviewers and editors.",
+        responses={200: ClaimEventSerializer(many=True), **error_responses(401, 403, 404, 429)},
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, slug=None):
+        claim = self.get_object()
+        events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
+        page = self.paginate_queryset(events.order_by("created_at", "id"))
+        return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A claim's sources",
+        description="With their ids and versions, for editing. Reviewers and editors.",
+        responses={200: SourceSerializer(many=True), **error_responses(401, 403, 404, 429)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Cite a source",
+        description="Only while the claim is draft or researching (else 409 `locked`).",
+        request=SourceInputSerializer,
+        responses={201: SourceSerializer, **error_responses(*WRITE)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def sources(self, request, slug=None):
+        claim = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            page = self.paginate_queryset(claim.sources.select_related("last_check").order_by("id"))
+            data = SourceSerializer(page, many=True, context=context).data
+            return self.get_paginated_response(data)
+        form = self.valid(SourceInputSerializer)
+        source = editing.add_source(claim, by=request.user, **form.source_fields())
+        data = SourceSerializer(source, context=context).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["api_url"]})
+
+    @extend_schema(
+        methods=["GET"],
+        summary="A claim's internal notes",
+        description="Never shown to readers. Reviewers and editors.",
+        responses={200: NoteSerializer(many=True), **error_responses(401, 403, 404, 429)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add an internal note",
+        request=NoteInputSerializer,
+        responses={201: NoteSerializer, **error_responses(*WRITE)},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, slug=None):
+        claim = self.get_object()
+        if request.method == "GET":
+            notes = Note.objects.filter(claim=claim).select_related("author")
+            page = self.paginate_queryset(notes.order_by("created_at", "id"))
+            return self.get_paginated_response(NoteSerializer(page, many=True).data)
+        form = self.valid(NoteInputSerializer)
+        note = editing.add_note(claim, by=request.user, body=form.validated_data["body"])
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

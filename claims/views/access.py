@@ -1,0 +1,69 @@
+"""What every reviewer view shares: the access decorator and how refusals are shown.
+
+Every reviewer view has one shape: ``@reviewer_required`` (login, role, no caching) → look
+the object up → bind a form → call the domain (:mod:`claims.workflow`,
+:mod:`claims.editing`) → redirect with a message. A domain refusal re-renders the same
+page with the user's input kept, the reason as a message and on the form, and a status
+that says what kind of refusal it was (:func:`refusal_status`). Every form is a plain
+POST; htmx, where it is used, swaps in the same templates' partials.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from .. import roles
+from ..errors import Incomplete, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
+
+CACHE_CONTROL = "private, no-store"
+
+
+def reviewer_required(view):
+    """Login, then a reviewer role (Reviewers, Editors, superusers), and never cached.
+
+    Anonymous users go to the login page; signed-in users without a role get a 403 page
+    saying so. Staff status alone grants nothing here, as in :mod:`claims.roles`.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            response = redirect_to_login(request.get_full_path())
+        elif not roles.is_reviewer(request.user):
+            response = render(request, "review/forbidden.html", status=403)
+        else:
+            response = view(request, *args, **kwargs)
+        # Reviewer pages show unpublished work: no shared or browser-history copies.
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
+
+    return wrapper
+
+
+def refusal_status(exc: WorkflowError) -> int:
+    """The HTTP status of a page re-rendered after a domain refusal."""
+    if isinstance(exc, NotPermitted):
+        return 403
+    if isinstance(exc, StaleVersion | InvalidTransition):  # Locked is an InvalidTransition
+        return 409
+    # Incomplete/Invalid: understood but refused, so 422 (Unprocessable Content). Not 400:
+    # django-htmx's development helper replaces the page with any 400 htmx response. htmx
+    # swaps 409 and 422 back in like a 200 (the htmx-config in review/base.html).
+    return 422
+
+
+def refuse(request, form, exc: WorkflowError) -> int:
+    """Show a refusal: the message on top, each named field's problem on the form."""
+    messages.error(request, exc.message)
+    if isinstance(exc, Incomplete):
+        for name, problem in exc.fields.items():
+            form.add_error(name if name in form.fields else None, problem)
+    return refusal_status(exc)
+
+
+def invalid_status(form) -> int:
+    return 422 if form.is_bound and form.errors else 200
