@@ -111,12 +111,13 @@ def _marker(kind: str, x: float, y: float, css: str, label: str) -> str:
 def render_svg(checks: Sequence, *, title: str, id_prefix: str) -> SafeString:
     """The chart of ``checks`` (any order) as inline SVG markup."""
     ordered = sorted(checks, key=lambda c: c.checked_at)
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    # The accessible name and description are the first <title> and the <desc> (SVG-AAM);
+    # no ids, so htmx's swap of the fragment has nothing to "settle" from the old chart.
     parts = [
         f'<svg class="health-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} '
-        f'{HEIGHT}" role="img" aria-labelledby="{title_id} {desc_id}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(describe(ordered))}</desc>',
+        f'{HEIGHT}" role="img" data-chart="{escape(id_prefix)}">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(describe(ordered))}</desc>",
     ]
     for index, row in enumerate(ROWS):
         y = TOP + index * ROW + ROW / 2

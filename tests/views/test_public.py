@@ -116,13 +116,14 @@ def test_article_highlights_published_claims_with_their_badges(client):
     published = PublishedClaimFactory(article=article, rating=Rating.FALSE)
     InReviewClaimFactory(article=article, quote_text="part-time workers", statement=SECRET)
     html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+">(.*?)</mark>', html)
+    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+"[^>]*>(.*?)</mark>', html)
     assert marks == [published.quote]
     assert (
         f'<span class="anchor" id="quote-{published.slug}"></span><a class="claim-mark" '
         f'href="{reverse("claims:claim", args=[published.slug])}">'
-        f'<mark class="hl lane-0 hl--start hl--end" data-claim="{published.slug}">'
-        f'{published.quote}</mark> <span class="badge badge--false">False</span></a>'
+        f'<mark class="hl lane-0 hl--start hl--end" data-claim="{published.slug}" '
+        f'title="{published.statement}">{published.quote}</mark> '
+        '<span class="badge badge--false">False</span></a>'
     ) in html
     assert SECRET not in html
 
@@ -284,7 +285,7 @@ def test_seed_article_reads_end_to_end(client):
         assert reverse("claims:claim", args=[claim.slug]) in home
     article = published[0].article
     article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+">(.*?)</mark>', article_html)
+    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+"[^>]*>(.*?)</mark>', article_html)
     assert marks == [c.quote for c in published]
     for claim in published:
         response = client.get(reverse("claims:claim", args=[claim.slug]))
