@@ -158,7 +158,7 @@ def render_svg(checks: Sequence, *, title: str, id_prefix: str) -> SafeString:
         parts.append(
             f'<text class="hc-date" x="{LEFT}" y="{HEIGHT - 2}">{escape(_day(start))}</text>'
         )
-        if span > 0:
+        if _day(end) != _day(start):
             parts.append(
                 f'<text class="hc-date" x="{WIDTH - RIGHT}" y="{HEIGHT - 2}" '
                 f'text-anchor="end">{escape(_day(end))}</text>'

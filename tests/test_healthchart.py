@@ -76,9 +76,18 @@ def test_the_description_sums_the_chart_up():
 
 def test_titles_are_escaped_and_every_marker_has_a_text():
     svg = render_svg([Check(START, CheckOutcome.OK, 200)], title='<b>"x"</b>', id_prefix="q")
-    assert '<title id="q-title">&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title>' in svg
+    assert svg.startswith(
+        '<svg class="health-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 118" '
+        'role="img" data-chart="q"><title>&lt;b&gt;&quot;x&quot;&lt;/b&gt;</title><desc>'
+    )
     assert "<title>1 Mar 2026: OK (HTTP 200)</title>" in svg
     assert "<b>" not in svg
+
+
+def test_checks_on_one_day_get_one_date_label():
+    checks = [Check(START, CheckOutcome.OK), Check(START + timedelta(hours=3), CheckOutcome.OK)]
+    svg = render_svg(checks, title="t", id_prefix="d")
+    assert re.findall(r'<text class="hc-date"[^>]*>([^<]+)</text>', svg) == ["1 Mar 2026"]
 
 
 def test_unknown_outcomes_count_as_failed():
