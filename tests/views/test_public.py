@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from claims import workflow
 from claims.enums import ClaimStatus, Rating
@@ -186,8 +187,19 @@ def test_corrections_page_lists_public_events_only(client, editor):
 
 def test_claim_page_shows_its_corrections(client, editor):
     claim = PublishedClaimFactory(rating=Rating.ACCURATE)
+    assert (
+        'class="correction-flag"'
+        not in client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    )
     workflow.correct_claim(claim, by=editor, version=claim.version, note="Oops.", rating="false")
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    # Readers learn of the correction before the verdict, not only at the end.
+    flag = re.search(r'<p class="correction-flag">(.*?)</p>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", flag) == (
+        f"Corrected on {timezone.localtime().strftime('%-d %B %Y')}: the rating changed from "
+        "Accurate to False. What changed and why"
+    )
+    assert html.index('class="correction-flag"') < html.index('class="verdict-box')
     assert "rating changed from <strong>Accurate</strong> to <strong>False</strong>" in html
     assert "<p>Oops.</p>" in html
 
