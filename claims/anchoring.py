@@ -12,6 +12,7 @@ line endings, which is what :func:`normalise_body` guarantees.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 32
@@ -127,19 +128,102 @@ def find_occurrences(body: str, quote: str) -> list[Span]:
     return spans
 
 
+# Typographic quotes and apostrophes, and the ASCII ones they are typed as.
+_QUOTE_FOLDS = str.maketrans(
+    {
+        "\u2018": "'",  # ‘
+        "\u2019": "'",  # ’
+        "\u201a": "'",  # ‚
+        "\u201b": "'",  # ‛
+        "\u2032": "'",  # ′
+        "\u02bc": "'",  # ʼ (modifier letter apostrophe)
+        "\u201c": '"',  # “
+        "\u201d": '"',  # ”
+        "\u201e": '"',  # „
+        "\u201f": '"',  # ‟
+        "\u2033": '"',  # ″
+    }
+)
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each base character with the combining marks that follow it."""
+    bounds: list[tuple[int, int]] = []
+    for index, char in enumerate(text):
+        if bounds and unicodedata.combining(char):
+            bounds[-1] = (bounds[-1][0], index + 1)
+        else:
+            bounds.append((index, index + 1))
+    return bounds
+
+
+def _fold(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` as typed words are compared, and for each folded character the span of
+    ``text`` it came from.
+
+    NFC per character cluster (so precomposed and decomposed accents agree), typographic
+    quotes and apostrophes as ASCII, every run of white space (line breaks, no-break
+    spaces) as one space.
+    """
+    folded: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for start, end in _clusters(text):
+        piece = text[start:end]
+        if piece.isspace():
+            if folded and folded[-1] == " ":
+                origin[-1] = (origin[-1][0], end)
+                continue
+            folded.append(" ")
+            origin.append((start, end))
+            continue
+        for char in unicodedata.normalize("NFC", piece).translate(_QUOTE_FOLDS):
+            folded.append(char)
+            origin.append((start, end))
+    return "".join(folded), origin
+
+
+def find_typed(body: str, typed: str) -> list[Span]:
+    """Every span of ``body`` that reads as the ``typed`` words (see :func:`_fold`).
+
+    The spans are exact offsets into ``body`` — ``body[span.start:span.end]`` is what the
+    claim stores, whatever the reviewer's keyboard produced. A match never starts or ends
+    inside a character cluster (a letter and its accents).
+    """
+    needle, _ = _fold(typed.strip())
+    if not needle:
+        return []
+    haystack, origin = _fold(body)
+    spans: list[Span] = []
+    index = haystack.find(needle)
+    while index != -1:
+        last = index + len(needle) - 1
+        starts_cluster = index == 0 or origin[index - 1] != origin[index]
+        ends_cluster = last + 1 == len(origin) or origin[last + 1] != origin[last]
+        if starts_cluster and ends_cluster:
+            span = Span(origin[index][0], origin[last][1])
+            if not spans or spans[-1] != span:
+                spans.append(span)
+        index = haystack.find(needle, index + 1)
+    return spans
+
+
 def locate(body: str, quote: str, *, occurrence: int | None = None) -> Span:
     """The span of ``quote`` in ``body``, for the form that takes words instead of offsets.
+
+    ``quote`` is matched as typed words (:func:`find_typed`); the span is exact, so the
+    stored quote is ``body[span.start:span.end]``, not what was typed.
 
     ``occurrence`` (1-based) chooses among repeated words; without it, words that occur
     more than once raise :class:`AmbiguousQuote` carrying every candidate span.
     """
     if not quote.strip():
         raise QuoteNotFound("Quote the words of the claim exactly as they appear in the article.")
-    spans = find_occurrences(body, quote)
+    # Typed words: accents however composed, straight or curly quotes, any white space.
+    spans = find_typed(body, quote)
     if not spans:
         raise QuoteNotFound(
             f"“{_excerpt(quote)}” does not occur in the article text. Copy the words "
-            "exactly, including punctuation and typographic quotes."
+            "exactly, punctuation included (straight and curly quotes count as the same)."
         )
     if occurrence is not None:
         if not 1 <= occurrence <= len(spans):

@@ -105,8 +105,10 @@ def create_claim_from_words(
     words occur more than once and ``occurrence`` does not say which.
     """
     span = anchoring.locate(article.body, quote, occurrence=occurrence)
+    # The article's own characters, not the typed ones (quotes, accents, spaces may differ).
+    exact = article.body[span.start : span.end]
     return create_claim(
-        article, by=by, quote=quote, start_offset=span.start, end_offset=span.end, **fields
+        article, by=by, quote=exact, start_offset=span.start, end_offset=span.end, **fields
     )
 
 

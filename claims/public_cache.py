@@ -36,6 +36,12 @@ def invalidate() -> None:
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
+def key_for(name: str) -> str:
+    """A cache key for something derived from public pages (a share image): it goes stale
+    with them."""
+    return f"public-pages:{generation()}:{name}"
+
+
 def _key(request) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"public-pages:{generation()}:{digest}"

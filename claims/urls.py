@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import articles, claim_editor, dashboard, linkchecks, public, sources, tokens
+from .views import articles, claim_editor, dashboard, linkchecks, public, share, sources, tokens
 
 app_name = "claims"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     # Readers
     path("", public.home, name="home"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
+    path("claims/<slug:slug>/share.png", share.share_image, name="claim_share_image"),
     path("articles/<slug:slug>/", public.article_detail, name="article"),
     path("corrections/", public.corrections, name="corrections"),
     path("methodology/", public.methodology, name="methodology"),

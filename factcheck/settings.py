@@ -506,6 +506,20 @@ if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
 # The fact-checking organisation: the author of every ClaimReview.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", SITE_URL or "")
+# The organisation's own logo, replacing the built-in mark and name in the page header and
+# on share images: a static file path (e.g. "brand/logo.svg"). A newsroom keeps its files
+# in FACTCHECK_BRAND_DIR, served as static files under "brand/" (every asset stays local).
+FACTCHECK_BRAND_DIR = env_str("FACTCHECK_BRAND_DIR")
+if FACTCHECK_BRAND_DIR:
+    if not Path(FACTCHECK_BRAND_DIR).is_dir():
+        raise ImproperlyConfigured(f"FACTCHECK_BRAND_DIR: no such folder {FACTCHECK_BRAND_DIR!r}")
+    STATICFILES_DIRS.append(("brand", FACTCHECK_BRAND_DIR))
+FACTCHECK_LOGO = env_str("FACTCHECK_LOGO").lstrip("/")
+if FACTCHECK_LOGO and "://" in FACTCHECK_LOGO:
+    raise ImproperlyConfigured(
+        f"FACTCHECK_LOGO: expected a static file path such as brand/logo.svg (assets are "
+        f"served locally), got {FACTCHECK_LOGO!r}"
+    )
 # Public pages are cached this long (seconds); publishing, correcting or withdrawing a
 # claim invalidates them at once.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300, minimum=0)

@@ -106,3 +106,51 @@ def test_reanchor_uses_context_to_choose_among_repeats():
 
 def test_reanchor_gives_up_when_the_words_are_gone():
     assert anchoring.reanchor(BODY, quote="Wages fell", prefix="", suffix="") is None
+
+
+# --- Typed words: NFC, quotes and apostrophes, white space --------------------------------
+
+DECOMPOSED = "Le cafe\u0301 de la gare\u0301 a ferme\u0301."
+
+
+def test_precomposed_typing_matches_decomposed_text():
+    span = anchoring.locate(DECOMPOSED, "caf\u00e9 de la gar\u00e9")
+    assert DECOMPOSED[span.start : span.end] == "cafe\u0301 de la gare\u0301"
+
+
+def test_decomposed_typing_matches_precomposed_text():
+    body = "Le caf\u00e9 ferme."
+    span = anchoring.locate(body, "cafe\u0301")
+    assert (span, body[span.start : span.end]) == (Span(3, 7), "caf\u00e9")
+
+
+def test_straight_and_curly_quotes_and_apostrophes_are_alike():
+    body = "He said “it’s over” and ‘left’."
+    assert anchoring.find_typed(body, '"it\'s over"') == [Span(8, 19)]
+    assert anchoring.find_typed(body, "'left'") == [Span(24, 30)]
+    straight = 'He said "it\'s over".'
+    assert anchoring.find_typed(straight, "“it’s over”") == [Span(8, 19)]
+
+
+def test_white_space_runs_and_line_breaks_match_one_space():
+    body = "fell to\n4.2\u00a0percent"
+    assert anchoring.find_typed(body, "fell to 4.2 percent") == [Span(0, len(body))]
+    assert anchoring.find_typed(body, "  fell   to ") == [Span(0, 7)]
+
+
+def test_a_match_never_splits_a_letter_from_its_accent():
+    # "cafe" must not match the "cafe" of "cafe\u0301": that would store half a letter.
+    assert anchoring.find_typed(DECOMPOSED, "cafe") == []
+    assert anchoring.find_typed("cafe\u0301 and cafe", "cafe") == [Span(10, 14)]
+
+
+def test_repeated_typed_words_are_every_occurrence_and_ask_which():
+    body = "It’s up. It's up."
+    assert anchoring.find_typed(body, "It's up") == [Span(0, 7), Span(9, 16)]
+    with pytest.raises(anchoring.AmbiguousQuote) as raised:
+        anchoring.locate(body, "It’s up")
+    assert raised.value.spans == [Span(0, 7), Span(9, 16)]
+
+
+def test_typed_words_that_are_only_space_match_nothing():
+    assert anchoring.find_typed("a b", "   ") == []

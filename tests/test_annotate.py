@@ -50,3 +50,33 @@ def test_claim_across_a_paragraph_break_is_marked_in_both():
         [("Alpha beta ", []), ("gamma.", ["x"])],
         [("Delta", ["x"]), (" epsilon zeta.", [])],
     ]
+
+
+def test_overlapping_claims_get_their_own_lanes_and_nested_layers():
+    # "Delta epsilon" and "epsilon zeta" cross; "zeta" sits inside the second.
+    first, second, inner = Stub("first", 19, 32), Stub("second", 25, 37), Stub("inner", 33, 37)
+    (_, paragraph) = paragraphs(BODY, [first, second, inner])
+    lanes = [
+        (piece.text, [(layer.claim.name, layer.lane) for layer in piece.layers])
+        for piece in paragraph.pieces
+    ]
+    assert lanes == [
+        ("Delta ", [("first", 0)]),
+        ("epsilon", [("second", 1), ("first", 0)]),
+        (" ", [("second", 1)]),
+        ("zeta", [("second", 1), ("inner", 0)]),
+        (".", []),
+    ]
+    assert [c.name for c in paragraph.notes] == ["first", "second", "inner"]
+    ends = [
+        [(layer.claim.name, layer.ends) for layer in piece.layers] for piece in paragraph.pieces
+    ]
+    assert ends[1] == [("second", False), ("first", True)]
+
+
+def test_lanes_are_reused_once_a_claim_has_ended():
+    from claims.annotate import assign_lanes
+
+    a, b, c = Stub("a", 0, 5), Stub("b", 3, 10), Stub("c", 6, 12)
+    lanes = assign_lanes([a, b, c])
+    assert [lanes[id(x)] for x in (a, b, c)] == [0, 1, 0]

@@ -101,3 +101,14 @@ def test_good_settings_start():
     result = run_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_brand_settings_are_checked_at_start(tmp_path):
+    missing = run_settings(FACTCHECK_BRAND_DIR=str(tmp_path / "nope"))
+    assert missing.returncode != 0
+    assert f"FACTCHECK_BRAND_DIR: no such folder '{tmp_path / 'nope'}'" in missing.stderr
+    remote = run_settings(FACTCHECK_LOGO="https://cdn.example.org/logo.svg")
+    assert remote.returncode != 0
+    assert "FACTCHECK_LOGO: expected a static file path" in remote.stderr
+    good = run_settings(FACTCHECK_BRAND_DIR=str(tmp_path), FACTCHECK_LOGO="brand/logo.svg")
+    assert good.returncode == 0, good.stderr

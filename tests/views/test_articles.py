@@ -92,15 +92,44 @@ def test_article_page_highlights_every_claim_with_its_status(client, reviewer):
     client.force_login(reviewer)
     response = client.get(reverse("claims:review_article", args=[article.slug]))
     page = response.content.decode()
-    marks = re.findall(r'<a class="claim-mark[^"]*" href="([^"]+)"[^>]*><mark>(.*?)</mark>', page)
-    assert marks == [(claim_url(draft), QUOTE), (claim_url(published), "wages had not kept up")]
-    labels = re.findall(r'<a class="mark-status status status--(\w+)" href="([^"]+)"', page)
-    assert labels == [("draft", claim_url(draft)), ("published", claim_url(published))]
+    # Highlights are marks, not links (a selection may start inside one)…
+    marks = re.findall(
+        r'<mark class="hl lane-(\d)[^"]*" data-claim="([^"]+)"[^>]*>(.*?)</mark>', page
+    )
+    assert marks == [("0", draft.slug, QUOTE), ("0", published.slug, "wages had not kept up")]
+    assert 'class="claim-mark' not in page
+    # …and each claim's status label is its link.
+    labels = re.findall(
+        r'<a class="mark-status status status--(\w+)" href="([^"]+)" data-offset-skip '
+        r'data-claim="([^"]+)"',
+        page,
+    )
+    assert labels == [
+        ("draft", claim_url(draft), draft.slug),
+        ("published", claim_url(published), published.slug),
+    ]
     assert re.findall(r'<p data-start="(\d+)">', page) == ["0", str(BODY.index("Critics"))]
     assert "<script>" not in page.split("</head>")[1]  # no inline scripts
 
 
 # --- Creating claims ----------------------------------------------------------------------
+
+
+def test_overlapping_claims_are_drawn_as_nested_marks_in_their_own_lanes(client, reviewer):
+    article = ArticleFactory()
+    wide = ClaimFactory(article=article, quote_text="fell to 4.2 percent")
+    inner = ClaimFactory(article=article, quote_text="4.2 percent last year")
+    client.force_login(reviewer)
+    page = client.get(reverse("claims:review_article", args=[article.slug])).content.decode()
+    paragraph = re.search(r'<p data-start="0">(.*?)</p>', page, re.S).group(1)
+    pieces = re.sub(r'<a class="mark-status.*?</a>', "|", paragraph)
+    pieces = re.sub(r' title="[^"]*"', "", pieces)
+    assert (
+        f'<mark class="hl lane-0 hl--start" data-claim="{wide.slug}">fell to </mark>'
+        f'<mark class="hl lane-1 hl--start" data-claim="{inner.slug}">'
+        f'<mark class="hl lane-0 hl--end" data-claim="{wide.slug}">4.2 percent</mark></mark>|'
+        f'<mark class="hl lane-1 hl--end" data-claim="{inner.slug}"> last year</mark>|'
+    ) in pieces
 
 
 def test_creating_a_claim_from_a_selection(client, reviewer):
@@ -229,9 +258,28 @@ def test_words_that_do_not_occur_are_refused(client, reviewer):
     assert Claim.objects.count() == 0
     assert error_summary(response) == [
         "Quoted words: “unemployment rose” does not occur in the article text. Copy the words "
-        "exactly, including punctuation and typographic quotes."
+        "exactly, punctuation included (straight and curly quotes count as the same)."
     ]
     assert "unemployment rose</textarea>" in response.content.decode()
+
+
+def test_typed_words_match_whatever_the_keyboard_produced_and_store_the_articles(client, reviewer):
+    # The article has a decomposed é ("e" + U+0301), a curly apostrophe and a line break.
+    body = "The cafe\u0301 owner’s rent\nrose 40 percent, she said."
+    article = ArticleFactory(body=body)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("claims:review_claim_new_from_words", args=[article.slug]),
+        words_data("caf\u00e9 owner's rent rose"),
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    quote = "cafe\u0301 owner’s rent\nrose"
+    assert (claim.quote, claim.start_offset, claim.end_offset) == (
+        quote,
+        body.index(quote),
+        body.index(quote) + len(quote),
+    )
 
 
 def test_repeated_words_ask_which_occurrence_then_create_the_claim(client, reviewer):

@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from claims import workflow
 from claims.enums import ClaimStatus, Rating
@@ -116,11 +117,13 @@ def test_article_highlights_published_claims_with_their_badges(client):
     published = PublishedClaimFactory(article=article, rating=Rating.FALSE)
     InReviewClaimFactory(article=article, quote_text="part-time workers", statement=SECRET)
     html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    marks = re.findall(r"<mark>(.*?)</mark>", html)
+    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+"[^>]*>(.*?)</mark>', html)
     assert marks == [published.quote]
     assert (
         f'<span class="anchor" id="quote-{published.slug}"></span><a class="claim-mark" '
-        f'href="{reverse("claims:claim", args=[published.slug])}"><mark>{published.quote}</mark> '
+        f'href="{reverse("claims:claim", args=[published.slug])}">'
+        f'<mark class="hl lane-0 hl--start hl--end" data-claim="{published.slug}" '
+        f'title="{published.statement}">{published.quote}</mark> '
         '<span class="badge badge--false">False</span></a>'
     ) in html
     assert SECRET not in html
@@ -184,8 +187,19 @@ def test_corrections_page_lists_public_events_only(client, editor):
 
 def test_claim_page_shows_its_corrections(client, editor):
     claim = PublishedClaimFactory(rating=Rating.ACCURATE)
+    assert (
+        'class="correction-flag"'
+        not in client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    )
     workflow.correct_claim(claim, by=editor, version=claim.version, note="Oops.", rating="false")
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    # Readers learn of the correction before the verdict, not only at the end.
+    flag = re.search(r'<p class="correction-flag">(.*?)</p>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", flag) == (
+        f"Corrected on {timezone.localtime().strftime('%-d %B %Y')}: the rating changed from "
+        "Accurate to False. What changed and why"
+    )
+    assert html.index('class="correction-flag"') < html.index('class="verdict-box')
     assert "rating changed from <strong>Accurate</strong> to <strong>False</strong>" in html
     assert "<p>Oops.</p>" in html
 
@@ -283,7 +297,8 @@ def test_seed_article_reads_end_to_end(client):
         assert reverse("claims:claim", args=[claim.slug]) in home
     article = published[0].article
     article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    assert re.findall(r"<mark>(.*?)</mark>", article_html) == [c.quote for c in published]
+    marks = re.findall(r'<mark class="hl [^"]*" data-claim="[^"]+"[^>]*>(.*?)</mark>', article_html)
+    assert marks == [c.quote for c in published]
     for claim in published:
         response = client.get(reverse("claims:claim", args=[claim.slug]))
         assert response.status_code == 200

@@ -32,18 +32,30 @@ def urls(source):
     }
 
 
-def test_claim_editor_shows_the_timeline_with_text_alternatives(client, reviewer):
-    source = SourceFactory(claim=ResearchingClaimFactory())
+def test_claim_editor_shows_the_chart_with_text_alternatives(client, reviewer):
+    source = SourceFactory(claim=ResearchingClaimFactory(), title="Labour <stats>")
     check(source, CheckOutcome.OK, 200)
     check(source, CheckOutcome.GONE, 404)
     client.force_login(reviewer)
     html = client.get(reverse("claims:review_claim", args=[source.claim_id])).content.decode()
-    ticks = re.findall(
-        r'<li class="tick tick--(\w+)"[^>]*>'
-        r'<span class="visually-hidden">[^:]+:\d\d: ([^<]+)</span>',
+    chart = re.search(r'<svg class="health-chart".*?</svg>', html, re.S).group(0)
+    assert f'role="img" data-chart="source-{source.pk}-chart">' in chart
+    # Its accessible name and description: the first <title> and the <desc> (SVG-AAM).
+    assert re.match(r"<svg[^>]*><title>(.*?)</title>", chart).group(1) == (
+        "Recent link checks of “Labour &lt;stats&gt;”"
+    )
+    today = timezone.localtime().strftime("%-d %b %Y")
+    assert re.search(r"</title><desc>(.*?)</desc>", chart).group(1) == (
+        f"2 checks on {today}: 1 OK, 1 Gone (404/410). Latest: Gone (404/410) (HTTP 404)."
+    )
+    # The markers: a dot in the OK row, a cross in the Failed row, oldest first.
+    assert re.findall(r'class="hc-mark hc-(\w+)', chart) == ["ok", "failed"]
+    rows = re.findall(
+        r'<tr class="health-row health-row--(\w+)"><td><time[^>]*>[^<]+</time></td>'
+        r"<td>([^<]+)</td><td>([^<]+)</td>",
         html,
     )
-    assert ticks == [("gone", "Gone (404/410) (HTTP 404)"), ("ok", "OK (HTTP 200)")]
+    assert rows == [("gone", "Gone (404/410)", "404"), ("ok", "OK", "200")]
     assert '<span class="health health--failing">Failing</span>' in html
 
 
