@@ -4,7 +4,7 @@ claim editor's assignment box (assignee, due date, requested approver)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -63,7 +63,7 @@ def coordination_sections(user) -> list[dict]:
             "description": "Claims in progress that you are assigned, the soonest due first.",
             "count": counts["assigned"],
             "claims": claims.filter(open_states, assignee=user).order_by(
-                "due_date", "-updated_at", "-pk"
+                F("due_date").asc(nulls_last=True), "-updated_at", "-pk"
             ),
             "empty": "Nothing is assigned to you.",
         },
