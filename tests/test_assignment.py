@@ -123,7 +123,7 @@ def test_a_reviewer_cannot_assign_others_or_take_their_claims(case, reviewer, ed
 def test_only_editors_set_due_dates(reviewer):
     claim = ResearchingClaimFactory(assignee=reviewer)
 
-    with pytest.raises(NotPermitted, match="Only an editor can set due dates."):
+    with pytest.raises(NotPermitted, match="Only an editor can set due dates"):
         assignment.set_due_date(claim, by=reviewer, version=1, due_date=TOMORROW)
 
     claim.refresh_from_db()
