@@ -25,7 +25,7 @@ from ..enums import ClaimStatus, ReportKind, ReportStatus
 from ..errors import WorkflowError
 from ..models import Claim
 from ..reader_forms import ReaderReportForm, SuggestionForm
-from .access import refuse, reviewer_required
+from .access import refuse, refusal_status, reviewer_required
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +47,9 @@ def _report_form_view(request, *, kind: ReportKind, form_class, template: str, c
     """GET shows the form; POST runs the checks in order — body size, rate, fields,
     honeypot, fill time — then stores the report and redirects to the thank-you page."""
     if request.method == "POST" and _too_large(request):
-        form = form_class()
-        form.add_error(None, "That is more than we can take in one report. Please shorten it.")
-        return render(request, template, {**context, "form": form}, status=413)
+        problem = "That is more than we can take in one report. Please shorten it."
+        context = {**context, "form": form_class(), "form_problem": problem}
+        return render(request, template, context, status=413)
     if request.method == "GET":
         return render(request, template, {**context, "form": form_class()})
     form = form_class(request.POST)
@@ -74,8 +74,12 @@ def _report_form_view(request, *, kind: ReportKind, form_class, template: str, c
             kind=kind, submission=form.submission(), address=address, claim=context.get("claim")
         )
     except WorkflowError as exc:
-        status = refuse(request, form, exc)
-        return render(request, template, {**context, "form": form}, status=status)
+        # Public pages show no flash messages: the reason goes on the form itself.
+        form.add_error(None, exc.message)
+        for name, problem in getattr(exc, "fields", {}).items():
+            if name in form.fields:
+                form.add_error(name, problem)
+        return render(request, template, {**context, "form": form}, status=refusal_status(exc))
     return redirect("claims:report_thanks")
 
 
