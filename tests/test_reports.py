@@ -57,7 +57,7 @@ def test_form_token_expires_and_cannot_be_forged(settings):
     token = reports.issue_form_token(now=1000.0)
     with pytest.raises(reports.SpamCheckFailed, match="open for a long time"):
         reports.check_form_token(token, now=1000.0 + 3601)
-    value, _, signature = token.rpartition(":")
+    _, _, signature = token.rpartition(":")
     forged = f"1.000:{signature}"  # an earlier time, with the old signature
     with pytest.raises(reports.SpamCheckFailed, match="could not be checked"):
         reports.check_form_token(forged, now=1010.0)

@@ -25,7 +25,7 @@ from ..enums import ClaimStatus, ReportKind, ReportStatus
 from ..errors import WorkflowError
 from ..models import Claim
 from ..reader_forms import ReaderReportForm, SuggestionForm
-from .access import refuse, refusal_status, reviewer_required
+from .access import refusal_status, refuse, reviewer_required
 
 logger = logging.getLogger(__name__)
 
