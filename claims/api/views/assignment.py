@@ -30,7 +30,8 @@ class PersonField(serializers.SlugRelatedField):
         super().__init__(slug_field="username", queryset=User.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or len(data) > 150:
+        # A username is a short string; NUL cannot even be sent to PostgreSQL.
+        if not isinstance(data, str) or len(data) > 150 or "\x00" in data:
             self.fail("invalid")
         return super().to_internal_value(data)
 
