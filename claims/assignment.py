@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from . import roles
+from . import roles, signals
 from .enums import Action, ClaimStatus
 from .errors import Incomplete, Invalid, Locked, NotPermitted, StaleVersion
 from .models import Claim, ClaimEvent
@@ -187,8 +187,10 @@ def _lock_current(claim: Claim, version: int | None) -> Claim:
             "The claim's version is missing, so a concurrent change could not be detected.",
             {"version": "Send the version of the claim this change is based on."},
         )
+    # Lock the claim's row only ("self"): PostgreSQL cannot lock the nullable side of the
+    # outer joins that bring the assignee and approver along.
     current = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("assignee", "requested_approver")
         .get(pk=claim.pk)
     )
@@ -233,7 +235,7 @@ def _write(current: Claim, *, by, action: Action, field: str, before, after) -> 
     if rows == 0:  # someone wrote between our read and our write (where rows are not locked)
         fresh = Claim.objects.values_list("version", flat=True).get(pk=current.pk)
         raise _stale(current.pk, current.version, fresh)
-    record_event(
+    event = record_event(
         current,
         by=by,
         action=action,
@@ -242,6 +244,7 @@ def _write(current: Claim, *, by, action: Action, field: str, before, after) -> 
         changes=[{"field": field, "before": _value(before), "after": _value(after)}],
         version=new_version,
     )
+    signals.send_after_commit(event)  # notifications hook on here
     setattr(current, field, after)
     current.version = new_version
     return current

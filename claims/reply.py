@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import dateformat, timezone
 
-from . import public_cache
+from . import public_cache, signals
 from .coordination_models import ReplyRequest
 from .enums import Action, ClaimStatus, ContactChannel, ReplyOutcome
 from .errors import Incomplete, Invalid, Locked, StaleVersion
@@ -82,7 +82,7 @@ def log_contact(
             reply_by=reply_by,
             logged_by=by,
         )
-        record_event(
+        event = record_event(
             current,
             by=by,
             action=Action.ASK_CLAIMANT,
@@ -93,6 +93,7 @@ def log_contact(
             changes=[{"field": "reply_request", "before": None, "after": entry.pk}],
             version=current.version,
         )
+        signals.send_after_commit(event)
     return entry
 
 
@@ -181,7 +182,7 @@ def record_answer(
             # takes the entry off the page until an editor quotes it again.
             values.update(quote="", published=False)
         _save(current, values)
-        record_event(
+        event = record_event(
             current.claim,
             by=by,
             action=Action.RECORD_REPLY,
@@ -192,6 +193,7 @@ def record_answer(
             ],
             version=current.claim.version,
         )
+        signals.send_after_commit(event)
         if current.published and _public(current.claim):
             transaction.on_commit(public_cache.invalidate)
     entry.refresh_from_db()
@@ -233,7 +235,7 @@ def set_publication(
         if (current.published, current.quote) == (published, quote):
             return current
         _save(current, {"published": published, "quote": quote})
-        record_event(
+        event = record_event(
             current.claim,
             by=by,
             action=Action.PUBLISH_REPLY,
@@ -244,6 +246,7 @@ def set_publication(
             ],
             version=current.claim.version,
         )
+        signals.send_after_commit(event)
         if _public(current.claim):
             transaction.on_commit(public_cache.invalidate)
     entry.refresh_from_db()

@@ -39,7 +39,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import editing, roles
+from . import editing, roles, signals
 from .coordination_models import REPORT_TEXT_MAX, ReaderReport
 from .enums import Action, ClaimantKind, ClaimStatus, ReportKind, ReportStatus
 from .errors import Incomplete, Invalid, InvalidTransition, WorkflowError
@@ -263,7 +263,7 @@ def accept_error_report(report: ReaderReport, *, by, comment: str = "") -> Reade
         claim = Claim.objects.select_for_update().get(pk=report.claim_id)
         note = editing.add_note(claim, by=by, body="\n\n".join(parts))
         _mark_handled(report, by=by, status=ReportStatus.ACCEPTED, resolution=comment, note=note)
-        record_event(
+        event = record_event(
             claim,
             by=by,
             action=Action.ACCEPT_REPORT,
@@ -273,6 +273,7 @@ def accept_error_report(report: ReaderReport, *, by, comment: str = "") -> Reade
             changes=[{"field": "reader_report", "before": None, "after": report.pk}],
             version=claim.version,
         )
+        signals.send_after_commit(event)
     report.refresh_from_db()
     return report
 

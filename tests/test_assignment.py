@@ -239,3 +239,36 @@ def test_dashboard_questions(editor, reviewer, other_editor):
     assert assignment.is_overdue(late, today=today) is True
     assert assignment.is_overdue(mine, today=today) is False
     assert assignment.is_overdue(done_late, today=today) is False
+
+
+def test_each_change_is_signalled_after_commit_only(
+    editor, reviewer, django_capture_on_commit_callbacks
+):
+    from claims.signals import claim_event_committed
+
+    received = []
+
+    def receiver(sender, event_id, action, **kwargs):
+        received.append((ClaimEvent.objects.get(pk=event_id).action, action))
+
+    claim_event_committed.connect(receiver)
+    try:
+        claim = ResearchingClaimFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            assignment.update_assignment(
+                claim, by=editor, version=1, assignee=reviewer, due_date=TOMORROW
+            )
+            assert received == []  # not before the commit
+        assert received == [
+            (Action.ASSIGN, Action.ASSIGN),
+            (Action.SET_DUE_DATE, Action.SET_DUE_DATE),
+        ]
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(NotPermitted),
+        ):
+            later = TOMORROW + datetime.timedelta(days=1)
+            assignment.set_due_date(claim, by=reviewer, version=3, due_date=later)
+        assert callbacks == []
+    finally:
+        claim_event_committed.disconnect(receiver)

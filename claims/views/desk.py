@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from .. import assignment, roles
 from ..coordination_models import ReaderReport
 from ..desk_forms import AssignmentForm
+from ..enums import ClaimStatus
 from ..errors import WorkflowError
 from ..models import Claim, ClaimEvent
 from .access import refuse, reviewer_required
@@ -19,7 +20,7 @@ from .access import refuse, reviewer_required
 SECTION_SIZE = 20
 
 
-def _approval_requests(user, is_editor: bool) -> dict | None:
+def _approval_requests(user, is_editor: bool, counts: dict) -> dict | None:
     """Claims in review whose approval was requested from ``user`` (editors)."""
     if not is_editor:
         return None
@@ -27,15 +28,19 @@ def _approval_requests(user, is_editor: bool) -> dict | None:
         "id": "my_approval",
         "title": "Waiting for my approval",
         "description": "Claims in review whose researcher asked you to approve them.",
-        "queryset": assignment.approval_requested_from(user).order_by("updated_at", "pk"),
+        "count": counts["approval"],
+        "claims": assignment.approval_requested_from(user)
+        .select_related("article", "assignee", "submitted_by")
+        .order_by("updated_at", "pk"),
         "empty": "Nobody has asked you to approve a claim.",
         "show_submitter": True,
     }
 
 
-# The "waiting for my approval" section is built from these: each takes (user, is_editor)
-# and returns a section (or None). Other kinds of work awaiting one editor's approval —
-# proposals awaiting a second editor — are added here, and the section lists them all.
+# The "waiting for my approval" section is built from these: each takes (user, is_editor,
+# the counts of the claims' aggregate) and returns a section — "count" and "claims" (a
+# queryset or list), or None. Other kinds of work awaiting one editor's approval —
+# proposals awaiting a second editor — are added here as sources of their own.
 APPROVAL_SOURCES = [_approval_requests]
 
 
@@ -49,12 +54,17 @@ def coordination_sections(user) -> list[dict]:
     is_editor = roles.is_editor(user)
     open_states = Q(status__in=assignment.OPEN_STATES)
     sent_back = assignment.sent_back_to(user)
-    approvals = [s for s in (source(user, is_editor) for source in APPROVAL_SOURCES) if s]
     counts = Claim.objects.aggregate(
         assigned=Count("pk", filter=open_states & Q(assignee=user)),
         overdue=Count("pk", filter=open_states & Q(due_date__lt=today)),
         sent_back=Count("pk", filter=Q(pk__in=sent_back.values("pk"))),
+        approval=Count("pk", filter=Q(status=ClaimStatus.IN_REVIEW, requested_approver=user)),
     )
+    approvals = [
+        section
+        for section in (source(user, is_editor, counts) for source in APPROVAL_SOURCES)
+        if section
+    ]
     claims = Claim.objects.select_related("article", "assignee")
     sections = [
         {
@@ -80,11 +90,7 @@ def coordination_sections(user) -> list[dict]:
             "show_rejection": True,
         },
     ]
-    for approval in approvals:
-        queryset = approval.pop("queryset").select_related("article", "assignee", "submitted_by")
-        approval["count"] = None  # counted from the list below (one query fewer)
-        approval["claims"] = queryset
-        sections.append(approval)
+    sections.extend(approvals)
     sections.append(
         {
             "id": "overdue",
@@ -96,11 +102,7 @@ def coordination_sections(user) -> list[dict]:
         }
     )
     for section in sections:
-        if section["count"] is None:
-            rows = list(section["claims"])
-            section["count"], section["claims"] = len(rows), rows[:SECTION_SIZE]
-        else:
-            section["claims"] = list(section["claims"][:SECTION_SIZE])
+        section["claims"] = list(section["claims"][:SECTION_SIZE])
         for claim in section["claims"]:
             claim.is_overdue = assignment.is_overdue(claim, today=today)
     _attach_rejections([c for s in sections if s.get("show_rejection") for c in s["claims"]])
