@@ -126,7 +126,7 @@ class ReplyPublicationForm(forms.Form):
 
 class AcceptErrorReportForm(forms.Form):
     comment = TextField(
-        label="Note for the desk (optional)",
+        label="Note for the desk",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

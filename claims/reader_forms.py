@@ -22,13 +22,13 @@ class ReaderReportForm(forms.Form):
         help_text=f"What we got wrong, and how you know. At most {REPORT_TEXT_MAX} characters.",
     )
     url = forms.URLField(
-        label="A link to your evidence (optional)",
+        label="A link to your evidence",
         max_length=REPORT_URL_MAX,
         required=False,
         assume_scheme="https",
     )
     email = forms.EmailField(
-        label="Your email (optional)",
+        label="Your email",
         required=False,
         help_text="Only if you would like an answer. We never publish it.",
     )
@@ -68,4 +68,4 @@ class SuggestionForm(ReaderReportForm):
             "Quote it as exactly as you can, and say who made it and where. At most "
             f"{REPORT_TEXT_MAX} characters."
         )
-        self.fields["url"].label = "Where it was said or published (optional)"
+        self.fields["url"].label = "Where it was said or published"
