@@ -2,10 +2,10 @@
 email digest."""
 
 import smtplib
+import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from claims import reports
 from claims.coordination_models import REPORT_TEXT_MAX, ReaderReport
@@ -18,10 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _own_rate_counts(monkeypatch):
+    """Counts of this test only: the cache is shared (Redis) with parallel test workers."""
+    monkeypatch.setattr(reports, "RATE_KEY", f"test-reader-reports:{uuid.uuid4().hex}")
 
 
 def _error_report(claim=None, text="The rate was 4.5%, not 4.3%.", **kwargs):

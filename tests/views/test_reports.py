@@ -3,9 +3,9 @@ limit, never public) and the desk's moderation queue (actions, permissions, quer
 
 import re
 import time
+import uuid
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from claims import reports
@@ -21,10 +21,9 @@ SECRET_TEXT = "Zanzibar-7731: your figure for 2022 is the provisional one."
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _own_rate_counts(monkeypatch):
+    """Counts of this test only: the cache is shared (Redis) with parallel test workers."""
+    monkeypatch.setattr(reports, "RATE_KEY", f"test-reader-reports:{uuid.uuid4().hex}")
 
 
 @pytest.fixture
