@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import reply, roles
 from ..coordination_models import ReplyRequest
-from ..desk_forms import DATETIME_FORMAT, ReplyAnswerForm, ReplyContactForm, ReplyPublicationForm
+from ..desk_forms import ReplyAnswerForm, ReplyContactForm, ReplyPublicationForm
 from ..enums import ClaimStatus, ReplyOutcome
 from ..errors import WorkflowError
 from .access import refuse, reviewer_required
@@ -56,7 +56,6 @@ def reply_context(request, claim, *, contact_form=None, bound=None) -> dict:
         "reply_contact_form": contact_form or ReplyContactForm(prefix=CONTACT_PREFIX),
         "reply_open": claim.status != ClaimStatus.WITHDRAWN,
         "can_publish_replies": roles.is_editor(request.user),
-        "reply_datetime_format": DATETIME_FORMAT,
     }
 
 
