@@ -3,6 +3,8 @@ import logging
 from django.conf import settings
 from django.templatetags.static import static
 
+from .enums import PageKind
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,4 +30,6 @@ def site(request) -> dict:
         "organization_name": settings.FACTCHECK_ORGANIZATION_NAME,
         "organization_url": settings.FACTCHECK_ORGANIZATION_URL,
         "organization_logo": _logo_url(),
+        # The footer's transparency pages: fixed kinds, so no query on any page.
+        "transparency_pages": list(PageKind),
     }

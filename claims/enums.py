@@ -94,6 +94,17 @@ class Action(models.TextChoices):
     REMOVE_SOURCE = "remove_source", "Removed a source"
     FLAG = "flag", "Flagged for re-review"
     ARCHIVE_SOURCE = "archive_source", "Recorded an archived copy"
+    # The desk's coordination (claims.assignment): who works on a claim, by when, and
+    # which editor is asked to approve it.
+    ASSIGN = "assign", "Changed the assignee"
+    SET_DUE_DATE = "set_due_date", "Changed the due date"
+    REQUEST_APPROVER = "request_approver", "Changed the requested approver"
+    # Readers' reports (claims.reports) accepted into the corrections process.
+    ACCEPT_REPORT = "accept_report", "Accepted a reader's report"
+    # Right of reply (claims.reply).
+    ASK_CLAIMANT = "ask_claimant", "Asked the claimant for a reply"
+    RECORD_REPLY = "record_reply", "Recorded the claimant's answer"
+    PUBLISH_REPLY = "publish_reply", "Changed what readers see of a reply"
 
 
 TRANSITION_ACTIONS = (
@@ -143,3 +154,49 @@ class SourceHealth(models.TextChoices):
 
 # Health that puts a published verdict back in front of a reviewer.
 REREVIEW_HEALTH = frozenset({SourceHealth.DEAD, SourceHealth.CHANGED, SourceHealth.PASSAGE_MISSING})
+
+
+# --- Readers' reports (claims.reports) --------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    ERROR = "error", "Error in a fact-check"
+    SUGGESTION = "suggestion", "Claim to check"
+
+
+class ReportStatus(models.TextChoices):
+    NEW = "new", "Awaiting moderation"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+# --- Right of reply (claims.reply) ------------------------------------------------------
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    MESSAGE = "message", "Message (social media, messaging app)"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "Letter"
+    OTHER = "other", "Other"
+
+
+class ReplyOutcome(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting an answer"
+    REPLIED = "replied", "Replied"
+    DECLINED = "declined", "Declined to comment"
+    NO_REPLY = "no_reply", "Did not reply by the deadline"
+
+
+# --- Transparency pages (claims.transparency) -------------------------------------------
+
+
+class PageKind(models.TextChoices):
+    """The pages an administrator writes in the admin, linked from every page's footer
+    (IFCN's commitments to transparency of funding, organisation and corrections)."""
+
+    FUNDING = "funding", "Funding and ownership"
+    TEAM = "team", "Our team"
+    CONTACT = "contact", "Contact us"
+    CORRECTIONS_POLICY = "corrections-policy", "Corrections and complaints policy"

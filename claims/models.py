@@ -210,6 +210,25 @@ class Claim(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawal_reason = models.TextField(blank=True, editable=False)
+    # The desk's coordination (changed only through claims.assignment, with an event):
+    # who researches the claim, by when, and which editor is asked to approve it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_claims",
+    )
+    due_date = models.DateField(null=True, blank=True, editable=False)
+    requested_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="approval_requests",
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -218,6 +237,7 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="claim_status_published"),
             models.Index(fields=["article", "status"], name="claim_article_status"),
+            models.Index(fields=["status", "due_date"], name="claim_status_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -507,3 +527,8 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# The desk's coordination tables live in their own module (readers' reports, right of
+# reply, transparency pages); importing them here registers them with the app.
+from .coordination_models import ReaderReport, ReplyRequest, TransparencyPage  # noqa: E402, F401

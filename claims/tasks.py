@@ -11,7 +11,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
-from . import checking, heartbeat
+from . import checking, heartbeat, reports
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +63,20 @@ def task_sweep_due_sources() -> int:
     if tickets:
         logger.info("handed out %d due source checks", len(tickets))
     return len(tickets)
+
+
+@shared_task(name="claims.email_reader_reports_digest", ignore_result=True, acks_late=False)
+def task_email_reader_reports_digest() -> int:
+    """Email the desk the readers' reports it has not heard of (beat, every few minutes).
+
+    The reports are already stored; if the mail server is down this run fails, marks
+    nothing, and the next run sends them.
+    """
+    try:
+        sent = reports.notify_desk()
+    except OSError:  # smtplib's errors are OSErrors: log, and let the next run retry
+        logger.exception("could not email the readers' reports digest; will retry")
+        return 0
+    if sent:
+        logger.info("emailed the desk a digest of %d reader report(s)", sent)
+    return sent

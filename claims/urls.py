@@ -1,7 +1,20 @@
 from django.urls import path
 
 from . import feeds
-from .views import articles, claim_editor, dashboard, linkchecks, public, share, sources, tokens
+from .views import (
+    articles,
+    claim_editor,
+    dashboard,
+    desk,
+    linkchecks,
+    public,
+    reply,
+    reports,
+    share,
+    sources,
+    tokens,
+    transparency,
+)
 
 app_name = "claims"
 
@@ -13,6 +26,12 @@ urlpatterns = [
     path("articles/<slug:slug>/", public.article_detail, name="article"),
     path("corrections/", public.corrections, name="corrections"),
     path("methodology/", public.methodology, name="methodology"),
+    # Readers' reports, transparency (the desk's coordination: views/reports.py, transparency.py)
+    path("claims/<slug:slug>/report/", reports.report_error, name="report_error"),
+    path("suggest/", reports.suggest_claim, name="suggest_claim"),
+    path("reports/thanks/", reports.report_thanks, name="report_thanks"),
+    path("transparency/", transparency.transparency_page, name="transparency"),
+    path("about/<slug:kind>/", transparency.about_page, name="about"),
     path("feeds/fact-checks.rss", feeds.FactChecksFeed(), name="feed_rss"),
     path("feeds/fact-checks.atom", feeds.FactChecksAtomFeed(), name="feed_atom"),
     path("feeds/corrections.rss", feeds.CorrectionsFeed(), name="corrections_rss"),
@@ -68,6 +87,23 @@ urlpatterns = [
         name="review_source_archive",
     ),
     path("review/claims/<int:pk>/notes/", claim_editor.note_add, name="review_note_add"),
+    # The desk's coordination: assignment, right of reply, readers' reports
+    path("review/claims/<int:pk>/assignment/", desk.claim_assignment, name="review_assignment"),
+    path("review/claims/<int:pk>/replies/", reply.reply_add, name="review_reply_add"),
+    path(
+        "review/claims/<int:pk>/replies/<int:entry_pk>/answer/",
+        reply.reply_answer,
+        name="review_reply_answer",
+    ),
+    path(
+        "review/claims/<int:pk>/replies/<int:entry_pk>/publication/",
+        reply.reply_publication,
+        name="review_reply_publication",
+    ),
+    path("review/reports/", reports.report_queue, name="review_reports"),
+    path("review/reports/<int:pk>/", reports.report_detail, name="review_report"),
+    path("review/reports/<int:pk>/accept/", reports.report_accept, name="review_report_accept"),
+    path("review/reports/<int:pk>/dismiss/", reports.report_dismiss, name="review_report_dismiss"),
     # A reviewer's own REST API token (claims/views/tokens.py)
     path("review/token/", tokens.api_token, name="review_token"),
 ]

@@ -525,6 +525,36 @@ if FACTCHECK_LOGO and "://" in FACTCHECK_LOGO:
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300, minimum=0)
 PUBLIC_PAGE_SIZE = env_int("PUBLIC_PAGE_SIZE", 20, minimum=1)
 
+# --- Readers' reports and email (claims/reports.py) -------------------------------------
+
+# Reports per client address (counted in the shared cache), the least seconds between
+# serving the form and sending it (a spam check), how long a served form stays valid, and
+# the largest request body the report forms accept.
+READER_REPORTS_RATE = env_rate("READER_REPORTS_RATE", "5/hour")
+READER_REPORTS_MIN_SECONDS = env_int("READER_REPORTS_MIN_SECONDS", 3, minimum=0)
+READER_REPORTS_FORM_MAX_AGE_HOURS = env_int("READER_REPORTS_FORM_MAX_AGE_HOURS", 24, minimum=1)
+READER_REPORTS_MAX_BODY_BYTES = env_int("READER_REPORTS_MAX_BODY_BYTES", 32_768, minimum=4096)
+# Who hears of new reports (a digest every READER_REPORTS_DIGEST_SECONDS; none if empty).
+READER_REPORTS_NOTIFY_EMAILS = env_list("READER_REPORTS_NOTIFY_EMAILS")
+CELERY_BEAT_SCHEDULE["email-reader-reports-digest"] = {
+    "task": "claims.email_reader_reports_digest",
+    "schedule": env_int("READER_REPORTS_DIGEST_SECONDS", 300, minimum=30),
+}
+# Email: SMTP when EMAIL_HOST is set, else printed to the console (development).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # --- Link checker -----------------------------------------------------------------------
 
 from ipaddress import ip_network  # noqa: E402 - only this block needs it

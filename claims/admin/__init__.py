@@ -13,7 +13,11 @@ roles, four eyes and versions and write the audit trail. So in the admin:
   each claim's success or refusal; reject, withdraw and correct ask for their comment on
   an intermediate page;
 - sources, events and corrections are view-only (events and corrections are append-only
-  for everyone, superusers included); notes may be added, through ``editing.add_note``.
+  for everyone, superusers included); notes may be added, through ``editing.add_note``;
+- the desk's coordination: a claim's assignee, due date and requested approver are shown
+  read-only (changed in the reviewer UI or the API, through ``claims.assignment``);
+  readers' reports and right-of-reply entries are view-only; administrators write the
+  transparency pages (``pages.py``).
 """
 
-from . import articles, claims, records, sources, users  # noqa: F401
+from . import articles, claims, pages, records, reports, sources, users  # noqa: F401

@@ -118,9 +118,11 @@ class ClaimAdmin(admin.ModelAdmin):
         "version",
         "updated_at",
         "published_at",
+        "assignee",
+        "due_date",
     ]
     list_filter = ["status", "rating", "claimant_kind", "tags"]
-    list_select_related = ["article"]
+    list_select_related = ["article", "assignee"]
     search_fields = ["statement", "quote", "claimant", "summary", "slug", "article__title"]
     date_hierarchy = "updated_at"
     inlines = [SourceInline, NoteInline, EventInline]
@@ -143,6 +145,8 @@ class ClaimAdmin(admin.ModelAdmin):
             },
         ),
         ("Verdict", {"fields": ["rating", "summary", "explanation"]}),
+        # Changed in the reviewer UI or the API (claims.assignment), with events.
+        ("Coordination", {"fields": ["assignee", "due_date", "requested_approver"]}),
         (
             "Workflow",
             {
@@ -188,7 +192,11 @@ class ClaimAdmin(admin.ModelAdmin):
         return False  # the audit trail stays whole: withdraw a published claim instead
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("submitted_by", "approved_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("submitted_by", "approved_by", "assignee", "requested_approver")
+        )
 
     @admin.display(description="statement", ordering="statement")
     def short_statement(self, claim: Claim) -> str:

@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import claimreview, roles, workflow
+from .. import assignment, claimreview, roles, workflow
 from ..enums import ClaimStatus, Rating
 from ..markdown import render_markdown
 from ..models import Article, Claim, ClaimEvent, Correction, LinkCheck, Note, Source, Tag
@@ -293,6 +293,12 @@ class ClaimSerializer(OutputSerializer):
     allowed_actions = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     missing_for_submission = serializers.SerializerMethodField()
+    # The desk's coordination (claims.assignment; POST .../assignment/ changes them).
+    assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    requested_approver = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
@@ -329,7 +335,16 @@ class ClaimSerializer(OutputSerializer):
             "allowed_actions",
             "can_edit",
             "missing_for_submission",
+            "assignee",
+            "due_date",
+            "requested_approver",
+            "overdue",
         ]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_overdue(self, claim: Claim) -> bool:
+        """In progress and past its due date."""
+        return assignment.is_overdue(claim)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, claim: Claim) -> str:

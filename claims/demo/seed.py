@@ -407,12 +407,38 @@ def ensure_claim(article: Article, demo: DemoClaim, users: dict) -> bool:
     return True
 
 
+def ensure_assignments(users: dict) -> int:
+    """The desk's coordination in the demo: the editor gives each claim in research that
+    was never assigned to the reviewer, due in three days (through claims.assignment, so
+    the history shows it). A claim someone unassigned since stays unassigned."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .. import assignment
+    from ..enums import Action
+
+    due = timezone.localdate() + timedelta(days=3)
+    assigned = 0
+    never = Claim.objects.filter(status=ClaimStatus.RESEARCHING, assignee__isnull=True).exclude(
+        events__action=Action.ASSIGN
+    )
+    for claim in never.order_by("pk"):
+        assignment.update_assignment(
+            claim, by=users["editor"], version=claim.version, assignee=users["reviewer"],
+            due_date=due,
+        )  # fmt: skip
+        assigned += 1
+    return assigned
+
+
 def load_demo(out: TextIO) -> None:
     password, origin = demo_password()
     with transaction.atomic():
         users = ensure_users(password)
         article = ensure_article()
         created = sum(ensure_claim(article, demo, users) for demo in CLAIMS)
+        ensure_assignments(users)
     out.write(f"Demo article: {article.title}\n")
     out.write(f"Demo claims: {created} created, {len(CLAIMS) - created} already there\n")
     out.write(f"Demo logins (password {origin}):\n")

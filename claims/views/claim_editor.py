@@ -22,7 +22,8 @@ from ..forms import (
     normalise_newlines,
 )
 from ..markdown import render_markdown
-from ..models import Claim, ClaimEvent, Note, Source
+from ..models import Claim, ClaimEvent, Note, ReplyRequest, Source
+from . import desk, reply
 from .access import refuse, reviewer_required
 
 SOURCE_PREFIX = "source"
@@ -60,9 +61,13 @@ DONE_MESSAGES = {
 
 def load_claim(pk: int) -> Claim:
     """A claim with everything its editor shows, in a fixed number of queries."""
-    queryset = Claim.objects.select_related("article", "submitted_by", "approved_by")
+    queryset = Claim.objects.select_related(
+        "article", "submitted_by", "approved_by", "assignee", "requested_approver"
+    )
     queryset = queryset.prefetch_related(
         "tags",
+        # The desk's coordination: right-of-reply entries (claims/views/reply.py).
+        Prefetch("reply_requests", queryset=ReplyRequest.objects.order_by("contacted_at", "pk")),
         Prefetch("sources", queryset=Source.objects.with_health().order_by("pk")),
         Prefetch("notes", queryset=Note.objects.select_related("author").order_by("pk")),
         Prefetch(
@@ -102,6 +107,9 @@ def claim_context(
     note_form=None,
     preview=None,
     conflict: bool = False,
+    assignment_form=None,
+    reply_contact_form=None,
+    reply_bound=None,
 ) -> dict:
     user = request.user
     waiting_note = ""
@@ -126,7 +134,13 @@ def claim_context(
             }
         )
     form = form or ClaimForm(initial=ClaimForm.initial_for(claim))
+    # The desk's coordination: assignment box and right of reply (views/desk.py, reply.py).
+    coordination = {
+        **desk.assignment_context(request, claim, form=assignment_form),
+        **reply.reply_context(request, claim, contact_form=reply_contact_form, bound=reply_bound),
+    }
     return {
+        **coordination,
         "claim": claim,
         "article": claim.article,
         "editable": editable,

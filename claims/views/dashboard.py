@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from .. import heartbeat, roles, workflow
 from ..enums import REREVIEW_HEALTH, ClaimStatus
 from ..models import Claim, ClaimEvent, Source
+from . import desk
 from .access import reviewer_required
 
 # How many claims each dashboard section lists (its heading counts them all).
@@ -117,6 +118,10 @@ def dashboard(request):
     for section in sections:
         section["claims"] = list(section["claims"][:SECTION_SIZE])
     context = {
+        # The desk's coordination (views/desk.py): personal sections first, and the
+        # readers' reports awaiting moderation.
+        "coordination": desk.coordination_sections(user),
+        "reports_awaiting": desk.reports_awaiting(),
         "sections": sections,
         "is_editor": is_editor,
         "my_submissions": counts["my_submissions"],

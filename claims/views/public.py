@@ -14,10 +14,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import annotate, claimreview
+from .. import annotate, claimreview, reply
 from ..enums import ClaimStatus, Rating
 from ..filters import PublicClaimFilter
-from ..models import Article, Claim, ClaimEvent, Source
+from ..models import Article, Claim, ClaimEvent, ReplyRequest, Source
 from ..public_cache import cached_public_page
 from ..workflow import TRANSITIONS
 
@@ -64,6 +64,12 @@ def _public_claim(slug: str) -> Claim:
                 "sources", queryset=Source.objects.select_related("last_check").order_by("id")
             ),
             "corrections",
+            # Right of reply: only the entries an editor marked for publication.
+            Prefetch(
+                "reply_requests",
+                queryset=ReplyRequest.objects.published(),
+                to_attr="public_replies",
+            ),
         )
     )
     return get_object_or_404(queryset, slug=slug)
@@ -87,6 +93,10 @@ def claim_detail(request, slug: str):
             "json_ld": json_ld,
             "article_url": reverse("claims:article", args=[claim.article.slug])
             + f"#quote-{claim.slug}",
+            "right_of_reply": [
+                reply.public_statement(entry, claimant=claim.claimant)
+                for entry in claim.public_replies
+            ],
         },
     )
 

@@ -524,6 +524,10 @@ def test_reviewer_sees_every_claim_with_its_workflow_state(api_client, reviewer,
             "summary": "Write the one-line verdict.",
             "explanation": "Explain the verdict.",
         },
+        "assignee": None,
+        "due_date": None,
+        "requested_approver": None,
+        "overdue": False,
     }
     assert response["Cache-Control"] == "private, no-store"
     listed = api_client.get("/api/v1/claims/", **token_for(reviewer)).json()

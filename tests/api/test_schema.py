@@ -43,6 +43,7 @@ OPERATIONS = {
     ("/api/v1/claims/{slug}/sources/", "post"),
     ("/api/v1/claims/{slug}/notes/", "get"),
     ("/api/v1/claims/{slug}/notes/", "post"),
+    ("/api/v1/claims/{slug}/assignment/", "post"),
     ("/api/v1/sources/{id}/", "get"),
     ("/api/v1/sources/{id}/", "patch"),
     ("/api/v1/sources/{id}/", "delete"),

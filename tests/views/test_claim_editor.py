@@ -236,13 +236,14 @@ def test_claim_editor_query_count_does_not_grow(client, reviewer, django_assert_
             workflow.record_event(claim, by=reviewer, action=Action.EDIT, version=1, changes=[i])
 
     add(1)
-    # session, user, groups, claim (+article, submitter, approver), tags, sources (+last
-    # check), their recent checks, notes, events
-    with django_assert_num_queries(9):
+    # session, user, groups, claim (+article, submitter, approver, assignee, requested
+    # approver), tags, right-of-reply entries, sources (+last check), their recent checks,
+    # notes, events; the assignment box's people and editors
+    with django_assert_num_queries(12):
         response = client.get(claim_url(claim))
     assert len(response.context["sources"]) == 1
     add(29)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):
         response = client.get(claim_url(claim))
     assert (
         len(response.context["sources"]),

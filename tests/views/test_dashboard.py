@@ -56,6 +56,9 @@ def test_dashboard_sorts_claims_into_sections(client, reviewer, editor, other_ed
     }
     headings = re.findall(r"<h2 id=\"\w+-heading\">(.*?) <span", response.content.decode())
     assert headings == [
+        "Assigned to me",
+        "Sent back to me",
+        "Overdue",
         "My drafts and research",
         "Other drafts and research on the desk",
         "Awaiting review by an editor",
@@ -96,12 +99,13 @@ def test_dashboard_query_count_does_not_grow(
     client.force_login(other_editor)
     url = reverse("claims:review_dashboard")
     _fill_every_section(1, reviewer, editor)
-    # session, user, groups, the counts, five lists, live workers
-    with django_assert_num_queries(10):
+    # session, user, groups, the counts, five lists, live workers; the desk's coordination:
+    # its counts, four lists (an editor's), readers' reports awaiting
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert [section["count"] for section in response.context["sections"]] == [0, 2, 1, 1, 1]
     _fill_every_section(29, reviewer, editor)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert [section["count"] for section in response.context["sections"]] == [0, 60, 30, 30, 30]
     assert [len(section["claims"]) for section in response.context["sections"]] == [

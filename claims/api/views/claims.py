@@ -31,6 +31,7 @@ from ..serializers import (
     PublicClaimSerializer,
     SourceSerializer,
 )
+from .assignment import AssignmentActions
 from .base import READ, READ_PUBLIC_LIST, SLUG_REGEX, WRITE, ApiView
 
 ANY_CLAIM = PolymorphicProxySerializer(
@@ -77,7 +78,7 @@ CLAIM_ROLE_NOTE = (
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     ),
 )
-class ClaimViewSet(ApiView, GenericViewSet):
+class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     queryset = Claim.objects.all()
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
@@ -93,7 +94,7 @@ class ClaimViewSet(ApiView, GenericViewSet):
 
     def get_queryset(self):
         claims = Claim.objects.select_related(
-            "article", "submitted_by", "approved_by"
+            "article", "submitted_by", "approved_by", "assignee", "requested_approver"
         ).prefetch_related(
             "tags",
             Prefetch(
