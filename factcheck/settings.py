@@ -238,7 +238,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# The client's address behind reverse proxies: how many of them (nginx, a load balancer)
+# stand in front of the app and append to X-Forwarded-For. Lockouts and the API's throttles
+# read it through one function, claims/clientip.py. AXES_PROXY_COUNT is its old name.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "claims.clientip.client_ip"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -351,9 +357,10 @@ REST_FRAMEWORK = {
         "claims.api.permissions.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
-    # The client address for anonymous throttling: X-Forwarded-For only behind as many
-    # trusted proxies as django-axes is told about (else clients could pick their own).
-    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    # The client address for anonymous throttling: X-Forwarded-For only behind trusted
+    # proxies (else clients could pick their own). The throttles call
+    # claims.clientip.client_ip, which reads this count as DRF does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
