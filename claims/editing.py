@@ -60,11 +60,11 @@ def create_claim(
     claimant: str,
     claimant_kind: str = ClaimantKind.PERSON,
     tags: list[str] | tuple[str, ...] = (),
-    slug: str = "",
 ) -> Claim:
     """A draft claim anchored to ``article.body[start_offset:end_offset]``.
 
-    Side effects: one ``create`` event (version 1).
+    It has no slug until it is published (``workflow.approve_claim``). Side effects: one
+    ``create`` event (version 1).
     """
     require_role(by, REVIEWER, "create claims")
     claim = Claim(
@@ -75,7 +75,6 @@ def create_claim(
         statement=statement,
         claimant=claimant,
         claimant_kind=claimant_kind,
-        slug=slug,
     )
     try:
         claim.full_clean(exclude=["slug", "tags"])

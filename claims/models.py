@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,12 +32,29 @@ http_url_validator = URLValidator(schemes=["http", "https"])
 SLUG_MAX = 80
 
 
+# A slug is tried this many times against rows written concurrently before giving up.
+SLUG_ATTEMPTS = 20
+
+
+def slug_base(text: str, fallback: str) -> str:
+    """``text`` as a slug, short enough for a ``-n`` suffix; ``fallback`` if nothing is left."""
+    return slugify(text)[: SLUG_MAX - 6].strip("-") or fallback
+
+
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
-    """A slug from ``text``, suffixed ``-2``, ``-3``... until no other row has it."""
-    base = slugify(text)[: SLUG_MAX - 6].strip("-") or model._meta.model_name
+    """A slug from ``text``: the first of ``base``, ``base-2``, ``base-3``... no other row
+    has (one query). Another transaction may take it before this one commits: writers
+    retry on the unique constraint."""
+    return free_slug(model, slug_base(text, model._meta.model_name), exclude_pk=exclude_pk)
+
+
+def free_slug(model: type[models.Model], base: str, *, exclude_pk: int | None = None) -> str:
+    rows = model._default_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    taken = set(rows.values_list("slug", flat=True))
     candidate, n = base, 1
-    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
-    while others.filter(slug=candidate).exists():
+    while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -180,7 +197,10 @@ class Claim(models.Model):
         max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    # The public address, given at first publication from the approved statement (see
+    # give_public_slug) and never changed after; none before, so a draft's wording never
+    # reaches a URL. Reviewers address claims by id.
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, editable=False
     )
@@ -229,6 +249,11 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(rating="") | Q(rating__in=Rating.values), name="claim_rating_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(slug__isnull=False)
+                | Q(status__in=(ClaimStatus.DRAFT, ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW)),
+                name="claim_public_has_slug",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -240,14 +265,37 @@ class Claim(models.Model):
         self.check_anchor()
         selector = anchoring.select(self.article.body, self.start_offset, self.end_offset)
         self.prefix, self.suffix = selector.prefix, selector.suffix
-        if not self.slug:
-            self.slug = unique_slug(Claim, self.statement or self.quote, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
         if self.article_id is not None:
             self.check_anchor()
+
+    def give_public_slug(self) -> str:
+        """The claim's public slug, made from its statement the first time it is published.
+
+        Once given it never changes (public URLs, feeds and search engines keep it). A
+        numeric slug is prefixed, as ids address claims in the API. Concurrent approvals of
+        claims with one statement may pick the same candidate: the unique constraint refuses
+        all but one, and the others (in a savepoint, so their transaction lives on) try the
+        next free one.
+        """
+        if self.slug:
+            return self.slug
+        base = slug_base(self.statement or self.quote, "claim")
+        if base.isdigit():
+            base = f"claim-{base}"
+        for _attempt in range(SLUG_ATTEMPTS):
+            candidate = free_slug(Claim, base)
+            try:
+                with transaction.atomic():
+                    Claim.objects.filter(pk=self.pk, slug__isnull=True).update(slug=candidate)
+            except IntegrityError:
+                continue  # taken by a claim committed meanwhile: look again
+            self.slug = Claim.objects.values_list("slug", flat=True).get(pk=self.pk)
+            return self.slug
+        raise IntegrityError(f"No free slug for claim {self.pk} after {SLUG_ATTEMPTS} attempts.")
 
     def check_anchor(self) -> None:
         """Raise ``ValidationError`` unless the quote is exactly the article's span."""

@@ -156,6 +156,8 @@ class PublicClaimSerializer(OutputSerializer):
     ``rating``, ``summary``, ``explanation`` and ``claim_review`` are null then.
     """
 
+    # Published and withdrawn claims always have their slug (given at publication).
+    slug = serializers.SlugField()
     status = serializers.ChoiceField(
         choices=[
             (ClaimStatus.PUBLISHED.value, ClaimStatus.PUBLISHED.label),
@@ -274,7 +276,10 @@ class ArticleRefSerializer(OutputSerializer):
 
 class ClaimSerializer(OutputSerializer):
     """Everything about a claim that its editor page shows, except notes and history
-    (their own endpoints), plus what the requesting user may do to it now."""
+    (their own endpoints), plus what the requesting user may do to it now.
+
+    ``api_url`` uses the id, which every claim has; ``slug`` is null until the claim is
+    first published."""
 
     api_url = serializers.SerializerMethodField()
     review_url = serializers.SerializerMethodField()
@@ -333,7 +338,8 @@ class ClaimSerializer(OutputSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, claim: Claim) -> str:
-        return _api_url(self.context["request"], "claim-detail", claim.slug)
+        """By id: a claim has no slug before its first publication."""
+        return _api_url(self.context["request"], "claim-detail", claim.pk)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_review_url(self, claim: Claim) -> str:
@@ -422,6 +428,7 @@ class PublicArticleSerializer(PublicArticleRefSerializer):
 class PublicArticleClaimSerializer(OutputSerializer):
     """A published claim inside its article: where it is, and its verdict."""
 
+    slug = serializers.SlugField()
     api_url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
     rating = RatingSerializer(source="rating_choice", allow_null=True)
@@ -487,7 +494,7 @@ class ArticleClaimSerializer(OutputSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, claim: Claim) -> str:
-        return _api_url(self.context["request"], "claim-detail", claim.slug)
+        return _api_url(self.context["request"], "claim-detail", claim.pk)
 
 
 class ArticleDetailSerializer(ArticleSerializer):

@@ -83,36 +83,36 @@ CASES = {
     "claim list": Case("get", "/api/v1/claims/", expect=PUBLIC),
     "published claim": Case("get", "/api/v1/claims/{o.published.slug}/", expect=PUBLIC),
     "draft claim": Case(
-        "get", "/api/v1/claims/{o.draft.slug}/", expect={"anonymous": 404, "outsider": 404}
+        "get", "/api/v1/claims/{o.draft.pk}/", expect={"anonymous": 404, "outsider": 404}
     ),
     "create claim": Case("post", "/api/v1/claims/", NEW_CLAIM, {**ROLE_ONLY, "reviewer": 201}),
     "edit claim": Case(
-        "patch", "/api/v1/claims/{o.draft.slug}/", {"version": 1, "statement": "New."}, ROLE_ONLY
+        "patch", "/api/v1/claims/{o.draft.pk}/", {"version": 1, "statement": "New."}, ROLE_ONLY
     ),
-    "events": Case("get", "/api/v1/claims/{o.draft.slug}/events/", expect=ROLE_ONLY),
+    "events": Case("get", "/api/v1/claims/{o.draft.pk}/events/", expect=ROLE_ONLY),
     "start": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/transitions/",
+        "/api/v1/claims/{o.draft.pk}/transitions/",
         {"action": "start", "version": 1},
         ROLE_ONLY,
     ),
     "approve": Case(
         "post",
-        "/api/v1/claims/{o.in_review.slug}/transitions/",
+        "/api/v1/claims/{o.in_review.pk}/transitions/",
         {"action": "approve", "version": 1},
         {**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
     ),
-    "list sources": Case("get", "/api/v1/claims/{o.draft.slug}/sources/", expect=ROLE_ONLY),
+    "list sources": Case("get", "/api/v1/claims/{o.draft.pk}/sources/", expect=ROLE_ONLY),
     "add source": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/sources/",
+        "/api/v1/claims/{o.draft.pk}/sources/",
         {"url": "https://example.org/a", "title": "A"},
         {**ROLE_ONLY, "reviewer": 201},
     ),
-    "list notes": Case("get", "/api/v1/claims/{o.draft.slug}/notes/", expect=ROLE_ONLY),
+    "list notes": Case("get", "/api/v1/claims/{o.draft.pk}/notes/", expect=ROLE_ONLY),
     "add note": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/notes/",
+        "/api/v1/claims/{o.draft.pk}/notes/",
         {"body": "Hm."},
         {**ROLE_ONLY, "reviewer": 201},
     ),
@@ -253,7 +253,7 @@ def _flatten(patterns):
 def test_basic_authentication_is_not_accepted(api_client, reviewer):
     credentials = base64.b64encode(b"rita:password").decode()
     response = api_client.get(
-        f"/api/v1/claims/{ClaimFactory().slug}/events/", HTTP_AUTHORIZATION=f"Basic {credentials}"
+        f"/api/v1/claims/{ClaimFactory().pk}/events/", HTTP_AUTHORIZATION=f"Basic {credentials}"
     )
     assert response.status_code == 401
     assert response.json() == NOT_SIGNED_IN
@@ -284,9 +284,9 @@ def test_session_authentication_needs_the_csrf_token_for_writes(reviewer):
     client.force_login(reviewer)
     claim = ClaimFactory()
     # Reads need none.
-    assert client.get(f"/api/v1/claims/{claim.slug}/events/").status_code == 200
+    assert client.get(f"/api/v1/claims/{claim.pk}/events/").status_code == 200
     refused = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/", {"body": "Hi"}, content_type="application/json"
+        f"/api/v1/claims/{claim.pk}/notes/", {"body": "Hi"}, content_type="application/json"
     )
     assert refused.status_code == 403
     assert refused.json() == {
@@ -298,7 +298,7 @@ def test_session_authentication_needs_the_csrf_token_for_writes(reviewer):
     }
     client.get("/review/token/")  # sets the CSRF cookie, as any page with a form does
     accepted = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/",
+        f"/api/v1/claims/{claim.pk}/notes/",
         {"body": "Hi"},
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
@@ -311,7 +311,7 @@ def test_token_authentication_needs_no_csrf_token(reviewer, token_for):
     client = Client(enforce_csrf_checks=True)
     claim = ClaimFactory()
     response = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/",
+        f"/api/v1/claims/{claim.pk}/notes/",
         {"body": "Hi"},
         content_type="application/json",
         **token_for(reviewer),
@@ -383,7 +383,7 @@ def test_token_page_posts_need_the_csrf_token(reviewer):
 def test_a_token_can_only_do_what_its_user_may(api_client, objects, reviewer, token_for):
     """A reviewer's token cannot approve: the workflow, not the token, decides."""
     response = api_client.post(
-        f"/api/v1/claims/{objects.in_review.slug}/transitions/",
+        f"/api/v1/claims/{objects.in_review.pk}/transitions/",
         {"action": "approve", "version": 1},
         **token_for(reviewer),
     )

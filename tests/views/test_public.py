@@ -1,10 +1,13 @@
 import io
 import re
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils.text import slugify
 
 from claims import workflow
 from claims.enums import ClaimStatus, Rating
@@ -63,13 +66,16 @@ def test_unpublished_claim_is_unreachable_everywhere(client, status):
         quote_text="wages had not kept up with prices",
     )
     NoteFactory(claim=claim, body=f"{SECRET} note")
-    assert client.get(reverse("claims:claim", args=[claim.slug])).status_code == 404
+    # No slug until publication, so its wording has no URL to appear in.
+    assert claim.slug is None
+    wording = slugify(claim.statement)
+    assert client.get(reverse("claims:claim", args=[wording])).status_code == 404
     for name, html in public_pages(client, article).items():
         if name == "search":  # the search box echoes the words searched for
             assert "No published fact-checks match." in html
             html = html.replace(f'value="{SECRET}"', "")
         assert SECRET not in html, name
-        assert claim.slug not in html, name
+        assert SECRET.lower() not in html, name
     article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
     assert "<mark>" not in article_html
 
@@ -260,7 +266,8 @@ def test_sitemap_lists_public_pages_only(client):
             base + reverse("claims:methodology"),
         ]
     )
-    assert hidden.slug not in client.get(reverse("sitemap")).content.decode()
+    assert hidden.slug is None
+    assert slugify(hidden.statement) not in client.get(reverse("sitemap")).content.decode()
 
 
 def test_robots_txt(client):
@@ -377,3 +384,64 @@ def test_claim_page_shows_each_sources_link_health_and_archived_copy(client):
         '<a href="https://web.archive.org/x" rel="noopener noreferrer">Archived copy'
         '<span class="visually-hidden"> of Dead one</span></a>'
     ) in html
+
+
+def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, token_for):
+    """Issue 11.2: a draft "Internal draft: mayor Smith is lying again" was published at
+    /claims/internal-draft-mayor-smith-is-lying-again-…/ and that slug appeared in cards,
+    canonical links, og:url, JSON-LD, feeds, the sitemap and the API. The slug is now
+    given at publication, from the approved statement, and kept through corrections."""
+    article = ArticleFactory()
+    api = Client()
+    auth, editor_auth = token_for(reviewer), token_for(editor)
+
+    def call(method, path, body, auth):
+        response = getattr(api, method)(path, body, content_type="application/json", **auth)
+        assert response.status_code in {200, 201}, response.content
+        return response.json()
+
+    draft = call(
+        "post",
+        "/api/v1/claims/",
+        {
+            "article": article.slug,
+            "quote": "unemployment fell to 4.2 percent last year",
+            "start_offset": 18,
+            "end_offset": 60,
+            "statement": "Internal draft: mayor Smith is lying again",
+            "claimant": "The minister",
+        },
+        auth,
+    )
+    url = urlsplit(draft["api_url"]).path
+    assert (draft["slug"], url) == (None, f"/api/v1/claims/{draft['id']}/")
+    call("post", url + "transitions/", {"action": "start", "version": 1}, auth)
+    call("post", url + "sources/", {"url": "https://stats.example.org/", "title": "Stats"}, auth)
+    changes = {"statement": "The minister overstated the fall in unemployment."}
+    verdict = {"rating": "misleading", "summary": "It fell less.", "explanation": "4.3%."}
+    call("patch", url, {"version": 2, **changes, **verdict}, auth)
+    call("post", url + "transitions/", {"action": "submit", "version": 3}, auth)
+    published = call("post", url + "transitions/", {"action": "approve", "version": 4}, editor_auth)
+    slug = "the-minister-overstated-the-fall-in-unemployment"
+    assert published["slug"] == slug
+    call(
+        "post",
+        url + "transitions/",
+        {"action": "correct", "version": 5, "comment": "Wording.", "summary": "It fell less"},
+        editor_auth,
+    )
+    assert Claim.objects.get(pk=draft["id"]).slug == slug  # a correction keeps it
+
+    crawl = public_pages(client, article)
+    crawl["claim"] = client.get(reverse("claims:claim", args=[slug])).content.decode()
+    for path in ("/api/v1/claims/", f"/api/v1/claims/{slug}/", f"/api/v1/articles/{article.slug}/"):
+        crawl[path] = Client().get(path).content.decode()
+    assert (
+        f'<link rel="canonical" href="https://factcheck.example.org/claims/{slug}/">'
+        in (crawl["claim"])
+    )
+    for name, body in crawl.items():
+        assert "internal" not in body.lower(), name
+        assert "lying" not in body, name
+    assert slug in crawl["feed_atom"] and slug in crawl["sitemap"]
+    assert client.get("/claims/internal-draft-mayor-smith-is-lying-again/").status_code == 404

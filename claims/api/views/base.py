@@ -4,6 +4,8 @@ from ... import roles
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 ID_REGEX = r"[0-9]+"
+# Longer numbers cannot be ids (a 64-bit key has at most 19 digits): 404, not an overflow.
+MAX_ID_DIGITS = 18
 CACHE_CONTROL = "private, no-store"
 
 # Error statuses each kind of endpoint documents (401: a bad token fails everywhere).

@@ -1,13 +1,15 @@
 """Claims: reads for anyone (published ones), the workflow for reviewers and editors."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
+    OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -31,7 +33,7 @@ from ..serializers import (
     PublicClaimSerializer,
     SourceSerializer,
 )
-from .base import READ, READ_PUBLIC_LIST, SLUG_REGEX, WRITE, ApiView
+from .base import MAX_ID_DIGITS, READ, READ_PUBLIC_LIST, SLUG_REGEX, WRITE, ApiView
 
 ANY_CLAIM = PolymorphicProxySerializer(
     component_name="ClaimForAnyone",
@@ -47,6 +49,20 @@ ANY_CLAIMS = PolymorphicProxySerializer(
 CLAIM_ROLE_NOTE = (
     " Anyone without a reviewer role gets `PublicClaim`; reviewers and editors get `Claim`."
 )
+# A claim has an id from its creation and a public slug only from its first publication
+# (so a draft's wording never appears in a URL): reviewers address any claim by id, and
+# anyone addresses a published or withdrawn claim by its slug. Slugs are never all digits.
+CLAIM_LOOKUP = "id_or_slug"
+CLAIM = OpenApiParameter(
+    CLAIM_LOOKUP,
+    str,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="The claim's `id` (reviewers and editors: every claim, from its creation) "
+    "or its `slug` (anyone: published and withdrawn claims; given at first publication "
+    "from the approved statement and never changed). An id from a client without a "
+    "reviewer role is 404. `api_url` in every response is the address to use.",
+)
 
 
 @extend_schema_view(
@@ -60,6 +76,7 @@ CLAIM_ROLE_NOTE = (
         summary="A claim",
         description="Without a reviewer role, only published and withdrawn claims exist; "
         "anything else is 404." + CLAIM_ROLE_NOTE,
+        parameters=[CLAIM],
         responses={200: ANY_CLAIM, **error_responses(*READ)},
     ),
     create=extend_schema(
@@ -73,13 +90,14 @@ CLAIM_ROLE_NOTE = (
         summary="Edit a claim's content or verdict",
         description="Only while the claim is draft or researching (else 409 `locked`). Send "
         "the `version` you based the change on; a stale one is 409 `stale_version`.",
+        parameters=[CLAIM],
         request=ClaimUpdateSerializer,
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     ),
 )
 class ClaimViewSet(ApiView, GenericViewSet):
     queryset = Claim.objects.all()
-    lookup_field = "slug"
+    lookup_url_kwarg = CLAIM_LOOKUP
     lookup_value_regex = SLUG_REGEX
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = ClaimFilter
@@ -116,6 +134,19 @@ class ClaimViewSet(ApiView, GenericViewSet):
     def get_serializer_class(self):
         return ClaimSerializer if self.is_reviewer() else PublicClaimSerializer
 
+    def get_object(self) -> Claim:
+        """The claim named by the URL: by id for reviewers, by public slug for anyone."""
+        key = self.kwargs[CLAIM_LOOKUP]
+        if key.isdigit():
+            if not self.is_reviewer() or len(key) > MAX_ID_DIGITS:
+                raise exceptions.NotFound()
+            lookup = {"pk": int(key)}
+        else:
+            lookup = {"slug": key}
+        claim = get_object_or_404(self.get_queryset(), **lookup)
+        self.check_object_permissions(self.request, claim)
+        return claim
+
     def _claim_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         claim = self.get_queryset().get(pk=pk)
         data = ClaimSerializer(claim, context=self.get_serializer_context()).data
@@ -126,7 +157,7 @@ class ClaimViewSet(ApiView, GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request, slug=None):
+    def retrieve(self, request, id_or_slug=None):
         return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request):
@@ -144,7 +175,7 @@ class ClaimViewSet(ApiView, GenericViewSet):
         )
         return self._claim_response(claim.pk, status.HTTP_201_CREATED)
 
-    def partial_update(self, request, slug=None):
+    def partial_update(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(ClaimUpdateSerializer)
         workflow.edit_claim(
@@ -158,6 +189,7 @@ class ClaimViewSet(ApiView, GenericViewSet):
 
     @extend_schema(
         summary="Perform a workflow transition",
+        parameters=[CLAIM],
         description="start, submit, approve, reject, withdraw or correct — the same rules as "
         "the reviewer UI: roles (403 `not_permitted`), four eyes (the submitter cannot "
         "approve: 403), completeness (400 `incomplete`), the state (409 "
@@ -168,7 +200,7 @@ class ClaimViewSet(ApiView, GenericViewSet):
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, slug=None):
+    def transitions(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(TransitionSerializer)
         data = form.validated_data
@@ -184,12 +216,13 @@ class ClaimViewSet(ApiView, GenericViewSet):
 
     @extend_schema(
         summary="A claim's history",
+        parameters=[CLAIM],
         description="Every event, oldest first: who did what, when, from which status to "
         "which, and the version after it. Reviewers and editors.",
         responses={200: ClaimEventSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @action(detail=True, methods=["get"])
-    def events(self, request, slug=None):
+    def events(self, request, id_or_slug=None):
         claim = self.get_object()
         events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
         page = self.paginate_queryset(events.order_by("created_at", "id"))
@@ -198,18 +231,20 @@ class ClaimViewSet(ApiView, GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's sources",
+        parameters=[CLAIM],
         description="With their ids and versions, for editing. Reviewers and editors.",
         responses={200: SourceSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @extend_schema(
         methods=["POST"],
         summary="Cite a source",
+        parameters=[CLAIM],
         description="Only while the claim is draft or researching (else 409 `locked`).",
         request=SourceInputSerializer,
         responses={201: SourceSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["get", "post"])
-    def sources(self, request, slug=None):
+    def sources(self, request, id_or_slug=None):
         claim = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
@@ -224,17 +259,19 @@ class ClaimViewSet(ApiView, GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's internal notes",
+        parameters=[CLAIM],
         description="Never shown to readers. Reviewers and editors.",
         responses={200: NoteSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @extend_schema(
         methods=["POST"],
         summary="Add an internal note",
+        parameters=[CLAIM],
         request=NoteInputSerializer,
         responses={201: NoteSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["get", "post"])
-    def notes(self, request, slug=None):
+    def notes(self, request, id_or_slug=None):
         claim = self.get_object()
         if request.method == "GET":
             notes = Note.objects.filter(claim=claim).select_related("author")
