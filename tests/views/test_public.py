@@ -31,6 +31,7 @@ UNPUBLISHED = {
     ClaimStatus.IN_REVIEW: InReviewClaimFactory,
 }
 SECRET = "Zanzibar-secret"
+BODY_WITH_SECRET = f"The minister said unemployment fell. {SECRET}: Zanzibar."
 
 
 def public_pages(client, article=None) -> dict[str, str]:
@@ -70,14 +71,14 @@ def test_unpublished_claim_is_unreachable_everywhere(client, status):
     assert claim.slug is None
     wording = slugify(claim.statement)
     assert client.get(reverse("claims:claim", args=[wording])).status_code == 404
-    for name, html in public_pages(client, article).items():
+    for name, html in public_pages(client).items():
         if name == "search":  # the search box echoes the words searched for
             assert "No published fact-checks match." in html
             html = html.replace(f'value="{SECRET}"', "")
         assert SECRET not in html, name
         assert SECRET.lower() not in html, name
-    article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    assert "<mark>" not in article_html
+    # Its article has no published claim, so no public page either.
+    assert client.get(reverse("claims:article", args=[article.slug])).status_code == 404
 
 
 def test_published_claim_page_shows_everything_a_reader_needs(client, reviewer, editor):
@@ -115,6 +116,32 @@ def test_withdrawn_claim_shows_the_notice_instead_of_a_verdict(client, editor):
     assert "application/ld+json" not in html
     assert 'class="badge' not in html
     assert claim.slug not in client.get(reverse("claims:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "claims", [(), (ClaimFactory,), (InReviewClaimFactory,), (WithdrawnClaimFactory,)]
+)
+def test_an_article_without_a_published_claim_is_404_for_readers(client, reviewer, claims):
+    """Issue 11.3: such an article was public at /articles/<slug>/ (the API hid it)."""
+    article = ArticleFactory(title="Embargoed interview", body=BODY_WITH_SECRET)
+    for factory in claims:
+        factory(article=article, quote_text="unemployment fell")
+    url = reverse("claims:article", args=[article.slug])
+    anonymous = client.get(url)
+    assert (anonymous.status_code, SECRET in anonymous.content.decode()) == (404, False)
+    client.force_login(reviewer)  # the public route is the same for the desk
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("claims:review_article", args=[article.slug])).status_code == 200
+    PublishedClaimFactory(article=article, quote_text="Zanzibar")
+    client.logout()
+    assert client.get(url).status_code == 200
+
+
+def test_a_withdrawn_claim_does_not_link_to_its_article(client, editor):
+    claim = WithdrawnClaimFactory()
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert reverse("claims:article", args=[claim.article.slug]) not in html
+    assert f"in {claim.article.title} (The Daily Test" in html
 
 
 def test_article_highlights_published_claims_with_their_badges(client):
