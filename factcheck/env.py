@@ -92,14 +92,31 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
-def env_url(name: str, default: str = "", *, schemes: tuple[str, ...] = ("http", "https")) -> str:
-    """An absolute URL with a host (no trailing slash), or ``""`` when unset."""
+def env_url(
+    name: str,
+    default: str = "",
+    *,
+    schemes: tuple[str, ...] = ("http", "https"),
+    origin_only: bool = False,
+) -> str:
+    """An absolute URL with a host (no trailing slash), or ``""`` when unset.
+
+    ``origin_only``: scheme, host and port only (paths are added to it).
+    """
     value = env_str(name, default).rstrip("/")
     if not value:
         return ""
     parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        parts = parts._replace(netloc="")
     if parts.scheme not in schemes or not parts.hostname:
         raise ImproperlyConfigured(f"{name}: expected {schemes[-1]}://host, got {value!r}")
+    if origin_only and (parts.path or parts.query or parts.fragment or parts.username):
+        raise ImproperlyConfigured(
+            f"{name}: expected {schemes[-1]}://host[:port] without a path, got {value!r}"
+        )
     return value
 
 

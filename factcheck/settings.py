@@ -402,9 +402,11 @@ SPECTACULAR_SETTINGS = {
 # Passwords for `seed_demo`'s demo accounts; generated (and kept under var/) when unset.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 
-# The public address of the site, for canonical links, feeds, the sitemap and ClaimReview.
-# Unset: taken from each request (fine behind a proxy that passes the Host header).
-SITE_URL = env_url("SITE_URL")
+# The public address of the site (scheme and host): every absolute URL — canonical links,
+# feeds, the sitemap, ClaimReview, API links — is built from it, never from a request's
+# Host header (claims/siteurl.py). Required in production: `check --deploy` fails without
+# it. Unset in development: each request's own host, and the page cache keys on it.
+SITE_URL = env_url("SITE_URL", origin_only=True)
 # The fact-checking organisation: the author of every ClaimReview.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", SITE_URL or "")

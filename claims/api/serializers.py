@@ -7,7 +7,6 @@ public claim's exact field set). Reviewers and editors get the full serializers.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,18 +16,11 @@ from .. import claimreview, roles, workflow
 from ..enums import ClaimStatus, Rating
 from ..markdown import render_markdown
 from ..models import Article, Claim, ClaimEvent, Correction, LinkCheck, Note, Source, Tag
+from ..siteurl import absolute_url
 
 
 def _api_url(request, name: str, key) -> str:
-    return request.build_absolute_uri(reverse(f"api:{name}", args=[key]))
-
-
-def absolute_url(request, path: str) -> str:
-    """A public page's canonical address: ``SITE_URL`` when set (as the pages' own
-    canonical links), else the request's host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
+    return absolute_url(request, reverse(f"api:{name}", args=[key]))
 
 
 def _user_name(user) -> str | None:
@@ -344,7 +336,7 @@ class ClaimSerializer(OutputSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_review_url(self, claim: Claim) -> str:
         request = self.context["request"]
-        return request.build_absolute_uri(reverse("claims:review_claim", args=[claim.pk]))
+        return absolute_url(request, reverse("claims:review_claim", args=[claim.pk]))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_page_url(self, claim: Claim) -> str | None:

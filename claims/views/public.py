@@ -19,14 +19,8 @@ from ..enums import ClaimStatus, Rating
 from ..filters import PublicClaimFilter
 from ..models import Article, Claim, ClaimEvent, Source
 from ..public_cache import cached_public_page
+from ..siteurl import absolute_url
 from ..workflow import TRANSITIONS
-
-
-def absolute_url(request, path: str) -> str:
-    """Canonical absolute URL: ``SITE_URL`` when set, else the request's own host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def _page(request, items, per_page: int | None = None):

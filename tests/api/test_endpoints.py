@@ -29,7 +29,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SITE = "https://factcheck.example.org"  # SITE_URL in tests/settings.py
-API = "http://testserver/api/v1"
+API = f"{SITE}/api/v1"  # API links are built from SITE_URL too
 SECRET = "Zanzibar-secret"
 UNPUBLISHED = {
     ClaimStatus.DRAFT: ClaimFactory,
@@ -472,7 +472,7 @@ def test_reviewer_sees_every_claim_with_its_workflow_state(api_client, reviewer,
         "id": claim.pk,
         "slug": None,
         "api_url": f"{API}/claims/{claim.pk}/",
-        "review_url": f"http://testserver/review/claims/{claim.pk}/",
+        "review_url": f"{SITE}/review/claims/{claim.pk}/",
         "page_url": None,
         "status": "researching",
         "version": 1,

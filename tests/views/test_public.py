@@ -260,7 +260,7 @@ def test_feed_contains_published_fact_checks(client):
     assert [(i.findtext("title"), i.findtext("description")) for i in items] == [
         (f"False: {claim.statement}", "Wrong figure.")
     ]
-    assert items[0].findtext("link") == "http://testserver" + reverse(
+    assert items[0].findtext("link") == "https://factcheck.example.org" + reverse(
         "claims:claim", args=[claim.slug]
     )
 
