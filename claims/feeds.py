@@ -2,18 +2,29 @@
 
 Every link is absolute on ``SITE_URL`` (``claims.siteurl``); Django's syndication
 framework would otherwise put the request's Host header in front of relative ones.
+
+Summaries, correction notes and withdrawal reasons are plain text, as on the site. RSS
+descriptions and Atom ``type="html"`` summaries are HTML, so each goes out as the escaped
+HTML of that text (:func:`plain_text_as_html`): markup typed into it reaches a feed
+reader as the characters typed, never as markup.
 """
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 
 from .enums import Action
 from .models import Claim, ClaimEvent
 from .siteurl import absolute_url
 
 FEED_SIZE = 50
+
+
+def plain_text_as_html(text: str) -> str:
+    """Plain text as HTML that shows exactly it: escaped, paragraphs and line breaks kept."""
+    return linebreaks(text, autoescape=True)
 
 
 def _url(name: str, *args) -> str:
@@ -44,7 +55,7 @@ class FactChecksFeed(SiteFeed):
         return f"{item.get_rating_display()}: {item.statement}"
 
     def item_description(self, item: Claim) -> str:
-        return item.summary
+        return plain_text_as_html(item.summary)
 
     def item_link(self, item: Claim) -> str:
         return _url("claims:claim", item.slug)
@@ -78,7 +89,7 @@ class CorrectionsFeed(SiteFeed):
         return f"{verb}: {item.claim.statement}"
 
     def item_description(self, item: ClaimEvent) -> str:
-        return item.comment
+        return plain_text_as_html(item.comment)
 
     def item_link(self, item: ClaimEvent) -> str:
         return _url("claims:claim", item.claim.slug) + f"#event-{item.pk}"

@@ -1,5 +1,6 @@
 import io
 import re
+from html import unescape
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
@@ -258,7 +259,7 @@ def test_feed_contains_published_fact_checks(client):
     root = ElementTree.fromstring(client.get(reverse("claims:feed_rss")).content)
     items = root.findall("./channel/item")
     assert [(i.findtext("title"), i.findtext("description")) for i in items] == [
-        (f"False: {claim.statement}", "Wrong figure.")
+        (f"False: {claim.statement}", "<p>Wrong figure.</p>")
     ]
     assert items[0].findtext("link") == "https://factcheck.example.org" + reverse(
         "claims:claim", args=[claim.slug]
@@ -272,7 +273,7 @@ def test_corrections_feed_contains_corrections(client, editor):
     root = ElementTree.fromstring(client.get(reverse("claims:corrections_atom")).content)
     entries = root.findall("atom:entry", ns)
     assert [(e.findtext("atom:title", namespaces=ns), e.findtext("atom:summary", namespaces=ns))
-            for e in entries] == [(f"Correction: {claim.statement}", "Fixed.")]  # fmt: skip
+            for e in entries] == [(f"Correction: {claim.statement}", "<p>Fixed.</p>")]  # fmt: skip
 
 
 def test_sitemap_lists_public_pages_only(client):
@@ -472,3 +473,44 @@ def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, t
         assert "lying" not in body, name
     assert slug in crawl["feed_atom"] and slug in crawl["sitemap"]
     assert client.get("/claims/internal-draft-mayor-smith-is-lying-again/").status_code == 404
+
+
+MARKUP = 'A <b>bold</b> claim & <img src=x onerror="alert(1)"> <a href="https://evil.example">x</a>'
+
+
+def feed_texts(client, name: str) -> list[str]:
+    """What a feed reader shows for each item's summary: the XML is decoded, then its HTML
+    is rendered (here: its text, and which elements it has)."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(client.get(reverse(name)).content)
+    if name.endswith("rss"):
+        summaries = [item.find("description") for item in root.iter("item")]
+    else:
+        summaries = [entry.find(f"{atom}summary") for entry in root.iter(f"{atom}entry")]
+        assert {summary.get("type") for summary in summaries} == {"html"}
+    shown = []
+    for summary in summaries:
+        html_text = summary.text
+        assert set(re.findall(r"<\s*([a-zA-Z]+)", html_text)) <= {"p", "br"}, html_text
+        text = re.sub(r"<br\s*/?>", "\n", html_text.replace("</p>\n\n<p>", "\n\n"))
+        shown.append(unescape(re.sub(r"</?p>", "", text)))
+    return shown
+
+
+@pytest.mark.parametrize("feed", ["claims:feed_rss", "claims:feed_atom"])
+def test_feeds_send_summaries_as_text_not_markup(client, feed):
+    """Issue 11.5: markup typed into a summary reached feed readers as HTML."""
+    PublishedClaimFactory(summary=MARKUP)
+    assert feed_texts(client, feed) == [MARKUP]
+
+
+@pytest.mark.parametrize("feed", ["claims:corrections_rss", "claims:corrections_atom"])
+def test_feeds_send_correction_notes_and_withdrawal_reasons_as_text(client, editor, feed):
+    corrected = PublishedClaimFactory()
+    workflow.correct_claim(
+        corrected, by=editor, version=corrected.version, note=MARKUP, summary="New"
+    )
+    withdrawn = PublishedClaimFactory(article=corrected.article, quote_text="part-time workers")
+    reason = "Two lines:\n<script>alert(1)</script>"
+    workflow.withdraw_claim(withdrawn, by=editor, version=withdrawn.version, reason=reason)
+    assert feed_texts(client, feed) == [reason, MARKUP]
