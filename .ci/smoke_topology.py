@@ -156,13 +156,13 @@ def main() -> None:
         "shell",
         "-c",
         "from django.contrib.auth.models import Group, User\n"
-        "from rest_framework.authtoken.models import Token\n"
+        "from knox.models import AuthToken\n"
         "import json\n"
         "tokens = {}\n"
         "for name, group in (('rita', 'Reviewers'), ('eddie', 'Editors')):\n"
         "    user = User.objects.create_user(name, password=None)\n"
         "    user.groups.add(Group.objects.get(name=group))\n"
-        "    tokens[name] = Token.objects.create(user=user).key\n"
+        "    tokens[name] = AuthToken.objects.create(user=user, expiry=None)[1]\n"
         f"open({str(scratch / 'tokens.json')!r}, 'w').write(json.dumps(tokens))\n",
     )
     tokens = json.loads((scratch / "tokens.json").read_text())

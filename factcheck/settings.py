@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "claims",
@@ -341,7 +341,7 @@ API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/minute")
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.IsReviewer"],
@@ -364,6 +364,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# API keys (django-rest-knox): only a SHA-512 digest of each key is stored, so neither the
+# database nor the admin can show one; a key is shown once, when it is created
+# (/review/token/). Sent as "Authorization: Token <key>"; valid until revoked or replaced.
+# The prefix makes a leaked key recognisable to secret scanners.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": None,
+    "TOKEN_PREFIX": "fck_",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",

@@ -13,7 +13,8 @@ roles, four eyes and versions and write the audit trail. So in the admin:
   each claim's success or refusal; reject, withdraw and correct ask for their comment on
   an intermediate page;
 - sources, events and corrections are view-only (events and corrections are append-only
-  for everyone, superusers included); notes may be added, through ``editing.add_note``.
+  for everyone, superusers included); notes may be added, through ``editing.add_note``;
+- API keys are listed and can be revoked, never shown or created (only hashes are stored).
 """
 
-from . import articles, claims, records, sources, users  # noqa: F401
+from . import articles, claims, records, sources, tokens, users  # noqa: F401

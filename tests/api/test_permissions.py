@@ -7,6 +7,7 @@ session, never Basic) and the token page of the reviewer UI.
 """
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from unittest.mock import ANY
@@ -14,7 +15,8 @@ from unittest.mock import ANY
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
 from claims.api.permissions import IsReviewer
 from tests.factories import (
@@ -141,8 +143,7 @@ def _client_as(role: str, request) -> Client:
     client = request.getfixturevalue("api_client")
     if role != "anonymous":
         user = request.getfixturevalue(role)
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(**request.getfixturevalue("token_for")(user))
     return client
 
 
@@ -194,9 +195,10 @@ def test_api_settings_deny_by_default():
     api = settings.REST_FRAMEWORK
     assert api["DEFAULT_PERMISSION_CLASSES"] == ["claims.api.permissions.IsReviewer"]
     assert api["DEFAULT_AUTHENTICATION_CLASSES"] == [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ]
+    assert "rest_framework.authtoken" not in settings.INSTALLED_APPS  # keys in clear
 
 
 def test_every_api_view_is_closed_unless_it_is_a_public_read():
@@ -333,7 +335,12 @@ def test_token_page_needs_a_signed_in_reviewer(client, outsider):
     assert forbidden.status_code == 403
     assert forbidden["Cache-Control"] == "private, no-store"
     assert client.post("/review/token/", {"action": "create"}).status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
+
+
+def _shown_key(response) -> str:
+    found = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode())
+    return found.group(1) if found else ""
 
 
 def test_token_is_created_shown_once_replaced_and_revoked(client, reviewer):
@@ -344,40 +351,44 @@ def test_token_is_created_shown_once_replaced_and_revoked(client, reviewer):
     assert "You have no token." in empty.content.decode()
 
     created = client.post("/review/token/", {"action": "create"})
-    token = Token.objects.get(user=reviewer)
     assert created.status_code == 200
     assert created["Cache-Control"] == "private, no-store"
-    assert f'<code id="api-token-key">{token.key}</code>' in created.content.decode()
+    key = _shown_key(created)
+    assert re.fullmatch(r"fck_[0-9a-f]{64}", key)
+    # Stored as a hash only: nothing in the database is the key or contains it.
+    (stored,) = AuthToken.objects.filter(user=reviewer).values_list("digest", "token_key")
+    assert stored == (hash_token(key), key[:15])
     # Shown once: the page never shows the key again.
-    assert token.key not in client.get("/review/token/").content.decode()
+    assert key not in client.get("/review/token/").content.decode()
     api = Client()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
     replaced = client.post("/review/token/", {"action": "create"})
-    new = Token.objects.get(user=reviewer)
-    assert new.key != token.key
-    assert new.key in replaced.content.decode()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    new_key = _shown_key(replaced)
+    assert new_key not in {"", key}
+    assert AuthToken.objects.filter(user=reviewer).count() == 1
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new_key}").status_code == 200
 
     revoked = client.post("/review/token/", {"action": "revoke"})
     assert revoked.status_code == 200
     assert "Token revoked" in revoked.content.decode()
-    assert not Token.objects.exists()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new.key}").status_code == 401
+    assert not AuthToken.objects.exists()
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new_key}").status_code == 401
 
 
 def test_token_page_refuses_other_methods_and_actions(client, reviewer):
     client.force_login(reviewer)
     assert client.post("/review/token/", {"action": "steal"}).status_code == 400
     assert client.put("/review/token/").status_code == 405
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_token_page_posts_need_the_csrf_token(reviewer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reviewer)
     assert client.post("/review/token/", {"action": "create"}).status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_token_can_only_do_what_its_user_may(api_client, objects, reviewer, token_for):
@@ -390,3 +401,40 @@ def test_a_token_can_only_do_what_its_user_may(api_client, objects, reviewer, to
     assert response.status_code == 403
     objects.in_review.refresh_from_db()
     assert objects.in_review.status == "in_review"
+
+
+def test_keys_from_before_hashing_keep_working_and_leave_no_clear_copy(api_client, reviewer):
+    """The migration to hashed keys carries DRF authtoken's clear-text keys over as
+    digests and empties the old table."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("claims.migrations.0004_hash_api_keys")
+    legacy_key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"  # DRF's format: 40 hex digits
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
+            "created timestamp with time zone NOT NULL, user_id integer NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            [legacy_key, "2025-01-02 03:04:05+00:00", reviewer.pk],
+        )
+    editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+    migration.carry_over_legacy_keys(apps, editor)
+
+    response = api_client.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {legacy_key}")
+    assert response.status_code == 200
+    token = AuthToken.objects.get(user=reviewer)
+    assert (token.digest, token.token_key, token.created.year, token.expiry) == (
+        hash_token(legacy_key),
+        legacy_key[:15],
+        2025,
+        None,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM authtoken_token")
+        assert cursor.fetchone() == (0,)
