@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import anchoring, public_cache
+from . import anchoring, public_cache, weburl
 from .enums import (
     Action,
     CheckOutcome,
@@ -27,7 +26,23 @@ from .enums import (
     Stance,
 )
 
-http_url_validator = URLValidator(schemes=["http", "https"])
+# Refuses what is not a valid http(s) address in normal form (claims.weburl); the fields
+# below normalise their input first.
+http_url_validator = weburl.validate_normal
+
+
+class WebURLField(models.URLField):
+    """A URL field that stores the normal form of what was typed (``claims.weburl``):
+    strictly checked, IDNA host, percent-encoding normalised — a URI by RFC 3986."""
+
+    def clean(self, value, model_instance):
+        # Here, not in to_python(): Django also calls that to prepare query parameters.
+        value = self.to_python(value)
+        return super().clean(weburl.normalise(value) if value else value, model_instance)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": weburl.WebURLFormField, **kwargs})
+
 
 SLUG_MAX = 80
 
@@ -65,7 +80,7 @@ class Article(models.Model):
     standfirst = models.TextField(blank=True, help_text="The summary line under the headline.")
     author = models.CharField("byline", max_length=200, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    url = WebURLField(max_length=2000, blank=True, validators=[http_url_validator])
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag, e.g. en")
     body = models.TextField(
@@ -323,7 +338,7 @@ class SourceQuerySet(models.QuerySet):
 
 class Source(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
+    url = WebURLField("URL", max_length=2000, validators=[http_url_validator])
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
@@ -333,7 +348,7 @@ class Source(models.Model):
     )
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
     accessed_at = models.DateTimeField(default=timezone.now)
-    archived_url = models.URLField(
+    archived_url = WebURLField(
         "archived copy",
         max_length=2000,
         blank=True,

@@ -79,7 +79,7 @@ def test_adding_an_article_with_errors_keeps_the_input(client, reviewer):
     assert response.status_code == 422
     assert Article.objects.count() == 0
     assert error_summary(response) == [
-        "URL of the original: Enter a valid URL.",
+        "URL of the original: Enter a web address starting with http:// or https://.",
         "Body: This field is required.",
     ]
     assert 'value="Budget day"' in response.content.decode()
