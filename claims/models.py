@@ -7,6 +7,8 @@ claim's quote is its span of the article). State changes — status and verdict 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -63,6 +65,36 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None 
     return free_slug(model, slug_base(text, model._meta.model_name), exclude_pk=exclude_pk)
 
 
+def save_with_unique_slug(instance: models.Model, text: str, save: Callable[[], None]) -> None:
+    """Run ``save()`` (the INSERT or UPDATE of ``instance``) with a slug from ``text`` that
+    no other row of its model has, if it has none yet.
+
+    Race-free: two transactions may pick the same free slug at once; the unique constraint
+    refuses the second write, which is then retried — in a savepoint, so the caller's
+    transaction lives on — with the next free slug. An ``IntegrityError`` that is not about
+    the slug (another row took it meanwhile) is raised as it is.
+    """
+    if instance.slug:
+        save()
+        return
+    model = type(instance)
+    base = slug_base(text, model._meta.model_name)
+    pk = instance.pk
+    for _attempt in range(SLUG_ATTEMPTS):
+        instance.slug = free_slug(model, base, exclude_pk=pk)
+        try:
+            with transaction.atomic():
+                save()
+            return
+        except IntegrityError:
+            others = model._default_manager.filter(slug=instance.slug)
+            taken = (others.exclude(pk=pk) if pk is not None else others).exists()
+            instance.slug, instance.pk = "", pk
+            if not taken:
+                raise
+    raise IntegrityError(f"No free slug for “{text[:60]}” after {SLUG_ATTEMPTS} attempts.")
+
+
 def free_slug(model: type[models.Model], base: str, *, exclude_pk: int | None = None) -> str:
     rows = model._default_manager.filter(slug__startswith=base)
     if exclude_pk is not None:
@@ -103,15 +135,16 @@ class Article(models.Model):
         lives here where no edit path can skip it. A body edit that loses a claim's quoted
         words is refused (``ValidationError``) and nothing is written.
         """
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
         with transaction.atomic():
             moved: list[tuple[Claim, anchoring.Selector]] = []
             if self.pk:
                 old_body = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
                 if old_body is not None and old_body != self.body:
                     moved = self._claims_to_move()
-            super().save(*args, **kwargs)
+            # The slug is chosen inside the transaction and retried on a clash.
+            save_with_unique_slug(
+                self, self.title, lambda: super(Article, self).save(*args, **kwargs)
+            )
             # Published claims show the article's text and title: refresh public pages.
             transaction.on_commit(public_cache.invalidate)
             for claim, selector in moved:
@@ -175,9 +208,8 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            save_with_unique_slug(self, self.name, lambda: super(Tag, self).save(*args, **kwargs))
 
 
 class ClaimQuerySet(models.QuerySet):
