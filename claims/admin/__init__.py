@@ -14,7 +14,15 @@ roles, four eyes and versions and write the audit trail. So in the admin:
   an intermediate page;
 - sources, events and corrections are view-only (events and corrections are append-only
   for everyone, superusers included); notes may be added, through ``editing.add_note``;
-- API keys are listed and can be revoked, never shown or created (only hashes are stored).
+- API keys are listed and can be revoked, never shown or created (only hashes are stored);
+- every changelist answers a bad filter (a year out of range, a NUL byte) with a 400.
 """
 
+from django.contrib import admin
+
 from . import articles, claims, records, sources, tokens, users  # noqa: F401
+from .base import protect_changelists
+
+# Last: every admin registered so far (claims is the last installed app) answers bad
+# filters with a 400.
+protect_changelists(admin.site)
