@@ -178,7 +178,7 @@ def test_addresses_stored_before_the_rules_are_normalised_by_the_migration():
     Source.objects.filter(pk=source.pk).update(
         url='https://stats.example.org/a"b <c>', archived_url="https://Archive.example/é"
     )
-    migration = importlib.import_module("claims.migrations.0005_strict_urls")
+    migration = importlib.import_module("claims.migrations.0003_public_slugs_and_strict_urls")
     migration.normalise_stored_urls(apps, None)
     source.refresh_from_db()
     assert (source.url, source.archived_url) == (

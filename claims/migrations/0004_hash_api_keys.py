@@ -35,7 +35,7 @@ def carry_over_legacy_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0003_claim_slug_at_publication"),
+        ("claims", "0003_public_slugs_and_strict_urls"),
         ("knox", "0009_extend_authtoken_field"),
     ]
 
