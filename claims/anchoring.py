@@ -7,13 +7,18 @@ rendering cheap; the quote and its context let a claim be found again when the b
 edited. Pure functions on strings, no ORM: models, forms and the API all call these.
 
 Offsets count Python ``str`` characters (Unicode code points) in the body with ``\\n``
-line endings, which is what :func:`normalise_body` guarantees.
+line endings, which is what :func:`normalise_body` guarantees. A span must start and end
+on *grapheme cluster* boundaries (Unicode UAX #29, the ``regex`` package's ``\\X``): what
+a reader sees as one character — a flag (two code points), a letter with a combining
+accent, an emoji sequence joined by ZWJ — is quoted whole or not at all.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+import regex
 
 CONTEXT_CHARS = 32
 
@@ -30,6 +35,14 @@ class OffsetsOutOfRange(AnchorError):
 
 class QuoteMismatch(AnchorError):
     field = "quote"
+
+
+class SplitsCharacter(AnchorError):
+    """An end of the span falls inside a user-perceived character (a grapheme cluster)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class QuoteNotFound(AnchorError):
@@ -76,6 +89,50 @@ def _excerpt(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_GRAPHEME = regex.compile(r"\X")
+
+
+def grapheme_at(text: str, index: int) -> tuple[int, int]:
+    """The ``(start, end)`` of the grapheme cluster of ``text`` that contains ``index``
+    (``start == index`` when a cluster starts there); ``(index, index)`` at either end.
+
+    Clusters never span a line feed (UAX #29 rules GB4/GB5: a break always follows LF), so
+    only the line around ``index`` is scanned, however long the article.
+    """
+    if index <= 0 or index >= len(text):
+        return index, index
+    line_start = text.rfind("\n", 0, index) + 1
+    line_end = text.find("\n", index)
+    line_end = len(text) if line_end == -1 else line_end + 1
+    for match in _GRAPHEME.finditer(text, line_start, line_end):
+        if match.end() > index:
+            return match.start(), match.end()
+    return index, index  # not reached: the clusters cover the line
+
+
+def on_boundary(text: str, index: int) -> bool:
+    return grapheme_at(text, index)[0] == index
+
+
+def _describe(cluster: str) -> str:
+    names = [unicodedata.name(char, f"U+{ord(char):04X}").lower() for char in cluster]
+    return " + ".join(names)
+
+
+def check_boundaries(body: str, start: int, end: int) -> None:
+    """Raise :class:`SplitsCharacter` unless ``start`` and ``end`` are grapheme boundaries."""
+    for field, index, which in (("start_offset", start, "starts"), ("end_offset", end, "ends")):
+        before, after = grapheme_at(body, index)
+        if before != index:
+            cluster = body[before:after]
+            raise SplitsCharacter(
+                f"The claim {which} inside a character: “{cluster}” at {before}–{after} is one "
+                f"character on screen ({_describe(cluster)}), so a quote cannot cut it in "
+                f"two. Move {field} to {before} or {after}.",
+                field,
+            )
+
+
 def check_span(body: str, start: int, end: int, quote: str) -> None:
     """Raise an :class:`AnchorError` unless ``body[start:end] == quote``.
 
@@ -101,6 +158,7 @@ def check_span(body: str, start: int, end: int, quote: str) -> None:
             f"The quote does not match the article text at {start}–{end}: the quote is "
             f"“{_excerpt(quote)}” but the text there is “{_excerpt(actual)}”."
         )
+    check_boundaries(body, start, end)
 
 
 def select(body: str, start: int, end: int) -> Selector:
@@ -116,14 +174,17 @@ def select(body: str, start: int, end: int) -> Selector:
     )
 
 
-def find_occurrences(body: str, quote: str) -> list[Span]:
-    """Every span (overlapping ones included) where ``quote`` occurs in ``body``."""
+def find_occurrences(body: str, quote: str, *, whole_characters: bool = True) -> list[Span]:
+    """Every span (overlapping ones included) where ``quote`` occurs in ``body`` — only
+    those that begin and end on character (grapheme) boundaries unless told otherwise."""
     if not quote:
         return []
     spans = []
     index = body.find(quote)
     while index != -1:
-        spans.append(Span(index, index + len(quote)))
+        span = Span(index, index + len(quote))
+        if not whole_characters or (on_boundary(body, span.start) and on_boundary(body, span.end)):
+            spans.append(span)
         index = body.find(quote, index + 1)
     return spans
 
@@ -221,6 +282,12 @@ def locate(body: str, quote: str, *, occurrence: int | None = None) -> Span:
     # Typed words: accents however composed, straight or curly quotes, any white space.
     spans = find_typed(body, quote)
     if not spans:
+        if find_occurrences(body, quote, whole_characters=False):
+            raise QuoteNotFound(
+                f"“{_excerpt(quote)}” occurs in the article only as part of a larger "
+                "character (a letter with its accent, a flag, an emoji sequence): quote the "
+                "whole character."
+            )
         raise QuoteNotFound(
             f"“{_excerpt(quote)}” does not occur in the article text. Copy the words "
             "exactly, punctuation included (straight and curly quotes count as the same)."
@@ -267,7 +334,8 @@ def reanchor(
     Among the occurrences of the exact quote, the one whose surroundings best match the
     stored prefix and suffix wins; a tie goes to the occurrence nearest the old offset
     (``hint``). The quote itself must be unchanged: if the quoted words were edited, a
-    person has to decide whether the claim still stands.
+    person has to decide whether the claim still stands — as when the edit glued a
+    combining mark to them, so that they now end inside a character.
     """
     spans = find_occurrences(body, quote)
     if not spans:

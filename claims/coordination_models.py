@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .enums import ContactChannel, PageKind, ReplyOutcome, ReportKind, ReportStatus
-from .models import Claim, Note, http_url_validator
+from .models import Claim, Note, WebURLField, http_url_validator
 
 # Size caps of a reader's report (the form and the domain both hold them).
 REPORT_TEXT_MAX = 5000
@@ -43,9 +43,7 @@ class ReaderReport(models.Model):
         Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="reader_reports"
     )
     text = models.TextField(help_text="What the reader wrote.")
-    url = models.URLField(
-        "URL", max_length=REPORT_URL_MAX, blank=True, validators=[http_url_validator]
-    )
+    url = WebURLField("URL", max_length=REPORT_URL_MAX, blank=True, validators=[http_url_validator])
     email = models.EmailField(blank=True, help_text="Optional: to answer the reader.")
     client_key = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)

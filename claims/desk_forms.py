@@ -9,6 +9,7 @@ from django import forms
 from . import assignment, roles
 from .enums import ClaimantKind, ContactChannel, ReplyOutcome
 from .forms import TextField, VersionField
+from .weburl import WebURLFormField
 
 DATETIME_INPUT = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -142,7 +143,7 @@ class AcceptSuggestionForm(forms.Form):
     """A suggestion becomes a draft claim in a new article that holds the claim's words."""
 
     title = forms.CharField(label="Article title", max_length=300)
-    url = forms.URLField(
+    url = WebURLFormField(
         label="URL of the original", max_length=2000, required=False, assume_scheme="https"
     )
     outlet = forms.CharField(max_length=200, required=False)

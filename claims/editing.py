@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import anchoring, checking, public_cache
 from .enums import Action, ClaimantKind, ClaimStatus, SourceHealth
-from .errors import Incomplete, Invalid, Locked, StaleVersion
+from .errors import Incomplete, Invalid, InvalidTransition, Locked, StaleVersion
 from .models import Article, Claim, Note, Source, Tag, http_url_validator
 from .workflow import EDITABLE_STATES, REVIEWER, record_event, require_role
 
@@ -60,11 +60,11 @@ def create_claim(
     claimant: str,
     claimant_kind: str = ClaimantKind.PERSON,
     tags: list[str] | tuple[str, ...] = (),
-    slug: str = "",
 ) -> Claim:
     """A draft claim anchored to ``article.body[start_offset:end_offset]``.
 
-    Side effects: one ``create`` event (version 1).
+    It has no slug until it is published (``workflow.approve_claim``). Side effects: one
+    ``create`` event (version 1).
     """
     require_role(by, REVIEWER, "create claims")
     claim = Claim(
@@ -75,7 +75,6 @@ def create_claim(
         statement=statement,
         claimant=claimant,
         claimant_kind=claimant_kind,
-        slug=slug,
     )
     try:
         claim.full_clean(exclude=["slug", "tags"])
@@ -241,7 +240,9 @@ def remove_source(source: Source, *, by, version: int | None) -> None:
     require_role(by, REVIEWER, "remove sources")
     with transaction.atomic():
         current_claim = _editable_claim(source.claim_id)
-        current = Source.objects.select_for_update().get(pk=source.pk)
+        current = Source.objects.select_for_update().filter(pk=source.pk).first()
+        if current is None:  # removed by a concurrent request that got the lock first
+            raise InvalidTransition("This source has already been removed.")
         _check_source_version(current, version)
         url = current.url
         current.delete()

@@ -9,6 +9,8 @@ the views turn into errors on these same forms.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth import forms as auth_forms
 from django.db import models
 
 from .editing import SOURCE_FIELDS
@@ -286,3 +288,33 @@ class CorrectionForm(TransitionForm):
 
     def verdict(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("rating", "summary", "explanation")}
+
+
+# --- Accounts ---------------------------------------------------------------------------
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked through ``authenticate()``.
+
+    Django's own form calls ``user.check_password()``, which nothing counts: someone at
+    an unattended signed-in browser could try passwords without limit. Going through the
+    authentication backends puts each wrong old password into django-axes' count for
+    this username and client address, exactly like a failed sign-in, and refuses the old
+    password — even the right one — while that pair is locked out (the middleware then
+    answers with the lockout page).
+    """
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        authenticated = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if authenticated is None or authenticated.pk != self.user.pk:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

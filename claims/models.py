@@ -7,15 +7,16 @@ claim's quote is its span of the article). State changes — status and verdict 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import anchoring, public_cache
+from . import anchoring, public_cache, weburl
 from .enums import (
     Action,
     CheckOutcome,
@@ -27,17 +28,80 @@ from .enums import (
     Stance,
 )
 
-http_url_validator = URLValidator(schemes=["http", "https"])
+# Refuses what is not a valid http(s) address in normal form (claims.weburl); the fields
+# below normalise their input first.
+http_url_validator = weburl.validate_normal
+
+
+class WebURLField(models.URLField):
+    """A URL field that stores the normal form of what was typed (``claims.weburl``):
+    strictly checked, IDNA host, percent-encoding normalised — a URI by RFC 3986."""
+
+    def clean(self, value, model_instance):
+        # Here, not in to_python(): Django also calls that to prepare query parameters.
+        value = self.to_python(value)
+        return super().clean(weburl.normalise(value) if value else value, model_instance)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": weburl.WebURLFormField, **kwargs})
+
 
 SLUG_MAX = 80
 
 
+# A slug is tried this many times against rows written concurrently before giving up.
+SLUG_ATTEMPTS = 20
+
+
+def slug_base(text: str, fallback: str) -> str:
+    """``text`` as a slug, short enough for a ``-n`` suffix; ``fallback`` if nothing is left."""
+    return slugify(text)[: SLUG_MAX - 6].strip("-") or fallback
+
+
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
-    """A slug from ``text``, suffixed ``-2``, ``-3``... until no other row has it."""
-    base = slugify(text)[: SLUG_MAX - 6].strip("-") or model._meta.model_name
+    """A slug from ``text``: the first of ``base``, ``base-2``, ``base-3``... no other row
+    has (one query). Another transaction may take it before this one commits: writers
+    retry on the unique constraint."""
+    return free_slug(model, slug_base(text, model._meta.model_name), exclude_pk=exclude_pk)
+
+
+def save_with_unique_slug(instance: models.Model, text: str, save: Callable[[], None]) -> None:
+    """Run ``save()`` (the INSERT or UPDATE of ``instance``) with a slug from ``text`` that
+    no other row of its model has, if it has none yet.
+
+    Race-free: two transactions may pick the same free slug at once; the unique constraint
+    refuses the second write, which is then retried — in a savepoint, so the caller's
+    transaction lives on — with the next free slug. An ``IntegrityError`` that is not about
+    the slug (another row took it meanwhile) is raised as it is.
+    """
+    if instance.slug:
+        save()
+        return
+    model = type(instance)
+    base = slug_base(text, model._meta.model_name)
+    pk = instance.pk
+    for _attempt in range(SLUG_ATTEMPTS):
+        instance.slug = free_slug(model, base, exclude_pk=pk)
+        try:
+            with transaction.atomic():
+                save()
+            return
+        except IntegrityError:
+            others = model._default_manager.filter(slug=instance.slug)
+            taken = (others.exclude(pk=pk) if pk is not None else others).exists()
+            instance.slug, instance.pk = "", pk
+            if not taken:
+                raise
+    raise IntegrityError(f"No free slug for “{text[:60]}” after {SLUG_ATTEMPTS} attempts.")
+
+
+def free_slug(model: type[models.Model], base: str, *, exclude_pk: int | None = None) -> str:
+    rows = model._default_manager.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    taken = set(rows.values_list("slug", flat=True))
     candidate, n = base, 1
-    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager
-    while others.filter(slug=candidate).exists():
+    while candidate in taken:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -48,7 +112,7 @@ class Article(models.Model):
     standfirst = models.TextField(blank=True, help_text="The summary line under the headline.")
     author = models.CharField("byline", max_length=200, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    url = WebURLField(max_length=2000, blank=True, validators=[http_url_validator])
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 tag, e.g. en")
     body = models.TextField(
@@ -71,15 +135,16 @@ class Article(models.Model):
         lives here where no edit path can skip it. A body edit that loses a claim's quoted
         words is refused (``ValidationError``) and nothing is written.
         """
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
         with transaction.atomic():
             moved: list[tuple[Claim, anchoring.Selector]] = []
             if self.pk:
                 old_body = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
                 if old_body is not None and old_body != self.body:
                     moved = self._claims_to_move()
-            super().save(*args, **kwargs)
+            # The slug is chosen inside the transaction and retried on a clash.
+            save_with_unique_slug(
+                self, self.title, lambda: super(Article, self).save(*args, **kwargs)
+            )
             # Published claims show the article's text and title: refresh public pages.
             transaction.on_commit(public_cache.invalidate)
             for claim, selector in moved:
@@ -143,9 +208,8 @@ class Tag(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(Tag, self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            save_with_unique_slug(self, self.name, lambda: super(Tag, self).save(*args, **kwargs))
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -180,7 +244,10 @@ class Claim(models.Model):
         max_length=20, choices=ClaimantKind.choices, default=ClaimantKind.PERSON
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    # The public address, given at first publication from the approved statement (see
+    # give_public_slug) and never changed after; none before, so a draft's wording never
+    # reaches a URL. Reviewers address claims by id.
+    slug = models.SlugField(max_length=SLUG_MAX, unique=True, null=True, blank=True, editable=False)
     status = models.CharField(
         max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DRAFT, editable=False
     )
@@ -249,6 +316,11 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=Q(rating="") | Q(rating__in=Rating.values), name="claim_rating_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(slug__isnull=False)
+                | Q(status__in=(ClaimStatus.DRAFT, ClaimStatus.RESEARCHING, ClaimStatus.IN_REVIEW)),
+                name="claim_public_has_slug",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,14 +332,37 @@ class Claim(models.Model):
         self.check_anchor()
         selector = anchoring.select(self.article.body, self.start_offset, self.end_offset)
         self.prefix, self.suffix = selector.prefix, selector.suffix
-        if not self.slug:
-            self.slug = unique_slug(Claim, self.statement or self.quote, exclude_pk=self.pk)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
         if self.article_id is not None:
             self.check_anchor()
+
+    def give_public_slug(self) -> str:
+        """The claim's public slug, made from its statement the first time it is published.
+
+        Once given it never changes (public URLs, feeds and search engines keep it). A
+        numeric slug is prefixed, as ids address claims in the API. Concurrent approvals of
+        claims with one statement may pick the same candidate: the unique constraint refuses
+        all but one, and the others (in a savepoint, so their transaction lives on) try the
+        next free one.
+        """
+        if self.slug:
+            return self.slug
+        base = slug_base(self.statement or self.quote, "claim")
+        if base.isdigit():
+            base = f"claim-{base}"
+        for _attempt in range(SLUG_ATTEMPTS):
+            candidate = free_slug(Claim, base)
+            try:
+                with transaction.atomic():
+                    Claim.objects.filter(pk=self.pk, slug__isnull=True).update(slug=candidate)
+            except IntegrityError:
+                continue  # taken by a claim committed meanwhile: look again
+            self.slug = Claim.objects.values_list("slug", flat=True).get(pk=self.pk)
+            return self.slug
+        raise IntegrityError(f"No free slug for claim {self.pk} after {SLUG_ATTEMPTS} attempts.")
 
     def check_anchor(self) -> None:
         """Raise ``ValidationError`` unless the quote is exactly the article's span."""
@@ -295,7 +390,7 @@ class SourceQuerySet(models.QuerySet):
 
 class Source(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="sources")
-    url = models.URLField("URL", max_length=2000, validators=[http_url_validator])
+    url = WebURLField("URL", max_length=2000, validators=[http_url_validator])
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.OTHER)
@@ -305,7 +400,7 @@ class Source(models.Model):
     )
     stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.SUPPORTS)
     accessed_at = models.DateTimeField(default=timezone.now)
-    archived_url = models.URLField(
+    archived_url = WebURLField(
         "archived copy",
         max_length=2000,
         blank=True,

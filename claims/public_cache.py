@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from . import siteurl
+
 GENERATION_KEY = "public-pages:generation"
 
 
@@ -43,7 +45,10 @@ def key_for(name: str) -> str:
 
 
 def _key(request) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    """The page's address on its canonical origin: with ``SITE_URL`` unset, pages carry
+    the request's host in their links, so one host's page is never another host's."""
+    address = siteurl.origin(request) + request.get_full_path()
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"public-pages:{generation()}:{digest}"
 
 

@@ -12,6 +12,7 @@ from django import forms
 from . import reports
 from .coordination_models import REPORT_TEXT_MAX, REPORT_URL_MAX
 from .forms import TextField
+from .weburl import WebURLFormField
 
 
 class ReaderReportForm(forms.Form):
@@ -21,7 +22,7 @@ class ReaderReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": REPORT_TEXT_MAX}),
         help_text=f"What we got wrong, and how you know. At most {REPORT_TEXT_MAX} characters.",
     )
-    url = forms.URLField(
+    url = WebURLFormField(
         label="A link to your evidence",
         max_length=REPORT_URL_MAX,
         required=False,

@@ -2,26 +2,27 @@
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap as BaseSitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from . import siteurl
 from .enums import ClaimStatus
 from .models import Article, Claim
 
 
 class Sitemap(BaseSitemap):
-    """Absolute URLs on ``SITE_URL`` when it is set, else on the request's host."""
+    """Absolute URLs on ``SITE_URL`` (``claims.siteurl``) when it is set, else on the
+    request's host (development only: production requires ``SITE_URL``)."""
 
     def get_protocol(self, protocol=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).scheme
+        if origin := siteurl.origin():
+            return urlsplit(origin).scheme
         return super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).netloc
+        if origin := siteurl.origin():
+            return urlsplit(origin).netloc
         return super().get_domain(site)
 
 

@@ -296,6 +296,7 @@ def _commit(
                     "verdict is checked by two people."
                 )
             values.update(approved_by=by, published_at=timezone.now())
+            current.give_public_slug()  # from the approved statement; never changed after
         elif action == Action.REJECT:
             if not comment:
                 raise Incomplete(
@@ -413,7 +414,8 @@ def submit_claim(claim: Claim, *, by, version: int | None) -> Claim:
 def approve_claim(claim: Claim, *, by, version: int | None) -> Claim:
     """in_review → published, by an editor who did not submit it (four eyes).
 
-    Side effects: sets ``published_at`` and ``approved_by``; one event.
+    Side effects: sets ``published_at`` and ``approved_by``; gives the claim its public
+    slug (from the approved statement) the first time; one event.
     """
     return _commit(claim, Action.APPROVE, by=by, version=version)
 

@@ -1,130 +1,37 @@
 """Settings for factcheck, read from the environment.
 
-One file for every deployment. Each variable goes through a small typed helper that
-refuses malformed values with the variable's name in the message, so a typo fails at
-start-up instead of half-working. The README's configuration table lists every variable.
+One file for every deployment, read as a list of settings. Each variable goes through a
+typed reader of ``factcheck/env.py`` that refuses malformed values with the variable's
+name in the message, so a typo fails at start-up instead of half-working. The README's
+configuration table lists every variable.
 
 Without ``DATABASE_URL`` and ``REDIS_URL`` the product runs on embedded defaults (a SQLite
 file and a filesystem broker under ``var/``); with them, on PostgreSQL and Redis.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from factcheck.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_path,
+    env_ports,
+    env_rate,
+    env_redis_url,
+    env_str,
+    env_timezone,
+    env_url,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name}: expected true/false (1/0, yes/no, on/off), got {raw!r}")
-
-
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected an integer, got {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
-    return value
-
-
-def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
-    raw = os.environ.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: expected a number, got {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
-    return value
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return list(default or [])
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-def env_path(name: str, default: Path) -> Path:
-    raw = env_str(name)
-    return Path(raw).expanduser().resolve() if raw else default
-
-
-def env_database(name: str, default: dict) -> dict:
-    """Parse a database URL; only PostgreSQL and SQLite are supported."""
-    raw = env_str(name)
-    if not raw:
-        return default
-    try:
-        config = dj_database_url.parse(raw)
-    except Exception as exc:  # dj-database-url raises ValueError and friends
-        raise ImproperlyConfigured(f"{name}: cannot parse {raw!r}: {exc}") from None
-    engine = config.get("ENGINE", "")
-    if engine == "django.db.backends.postgresql":
-        if not config.get("NAME"):
-            raise ImproperlyConfigured(f"{name}: no database name in {raw!r}")
-        # Persistent connections, checked before reuse (a restarted server is noticed).
-        config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
-        config["CONN_HEALTH_CHECKS"] = True
-    elif engine == "django.db.backends.sqlite3":
-        config["OPTIONS"] = dict(SQLITE_OPTIONS)
-    else:
-        raise ImproperlyConfigured(
-            f"{name}: unsupported database {engine or raw!r}; use postgres:// or sqlite:///"
-        )
-    return config
-
-
-def env_redis_url(name: str) -> str:
-    raw = env_str(name)
-    if not raw:
-        return ""
-    parts = urlsplit(raw)
-    if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
-        raise ImproperlyConfigured(
-            f"{name}: expected redis://host:port/db, rediss://... or unix://..., got {raw!r}"
-        )
-    try:
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}: malformed port in {raw!r}") from None
-    return raw
-
-
-def env_timezone(name: str, default: str) -> str:
-    value = env_str(name, default)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(f"{name}: unknown time zone {value!r}") from None
-    return value
 
 
 # --- Core -----------------------------------------------------------------------------
@@ -162,7 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "claims",
@@ -224,6 +131,9 @@ DATABASES = {
             "NAME": VAR_DIR / "factcheck.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
         },
+        sqlite_options=SQLITE_OPTIONS,
+        # PostgreSQL: persistent connections, checked before reuse.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -328,7 +238,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)
+# The client's address behind reverse proxies: how many of them (nginx, a load balancer)
+# stand in front of the app and append to X-Forwarded-For. Lockouts and the API's throttles
+# read it through one function, claims/clientip.py. AXES_PROXY_COUNT is its old name.
+TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", env_int("AXES_PROXY_COUNT", 0, minimum=0), minimum=0
+)
+AXES_CLIENT_IP_CALLABLE = "claims.clientip.client_ip"
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -387,17 +303,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
-if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-    raise ImproperlyConfigured(
-        f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}"
-    )
+LOG_LEVEL = env_choice(
+    "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), upper=True
+)
 
 # Logs go to stdout, one structured (JSON) line per record in production, plain text when
 # developing. LOG_FORMAT=json|plain overrides.
-LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
-if LOG_FORMAT not in {"json", "plain"}:
-    raise ImproperlyConfigured(f"LOG_FORMAT: expected json or plain, got {LOG_FORMAT!r}")
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain" if DEBUG else "json", ("json", "plain"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -417,15 +329,6 @@ LOGGING = {
 # --- REST API (claims/api/) -------------------------------------------------------------
 
 
-def env_rate(name: str, default: str) -> str:
-    """A throttle rate such as ``60/minute`` (per second, minute, hour or day)."""
-    rate = env_str(name, default)
-    count, _, period = rate.partition("/")
-    if not count.isdigit() or period not in {"second", "minute", "hour", "day"}:
-        raise ImproperlyConfigured(f"{name}: expected N/second|minute|hour|day, got {rate!r}")
-    return rate
-
-
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 20, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 100, minimum=1)
 # Requests per client (address for anonymous clients, account for signed-in ones), counted
@@ -438,7 +341,7 @@ API_THROTTLE_USER = env_rate("API_THROTTLE_USER", "600/minute")
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header turns "not signed in" into a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.IsReviewer"],
@@ -454,12 +357,22 @@ REST_FRAMEWORK = {
         "claims.api.permissions.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_THROTTLE_ANON, "user": API_THROTTLE_USER},
-    # The client address for anonymous throttling: X-Forwarded-For only behind as many
-    # trusted proxies as django-axes is told about (else clients could pick their own).
-    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    # The client address for anonymous throttling: X-Forwarded-For only behind trusted
+    # proxies (else clients could pick their own). The throttles call
+    # claims.clientip.client_ip, which reads this count as DRF does.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# API keys (django-rest-knox): only a SHA-512 digest of each key is stored, so neither the
+# database nor the admin can show one; a key is shown once, when it is created
+# (/review/token/). Sent as "Authorization: Token <key>"; valid until revoked or replaced.
+# The prefix makes a leaked key recognisable to secret scanners.
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": None,
+    "TOKEN_PREFIX": "fck_",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "factcheck API",
@@ -498,11 +411,11 @@ SPECTACULAR_SETTINGS = {
 # Passwords for `seed_demo`'s demo accounts; generated (and kept under var/) when unset.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD")
 
-# The public address of the site, for canonical links, feeds, the sitemap and ClaimReview.
-# Unset: taken from each request (fine behind a proxy that passes the Host header).
-SITE_URL = env_str("SITE_URL").rstrip("/")
-if SITE_URL and urlsplit(SITE_URL).scheme not in {"http", "https"}:
-    raise ImproperlyConfigured(f"SITE_URL: expected https://host, got {SITE_URL!r}")
+# The public address of the site (scheme and host): every absolute URL — canonical links,
+# feeds, the sitemap, ClaimReview, API links — is built from it, never from a request's
+# Host header (claims/siteurl.py). Required in production: `check --deploy` fails without
+# it. Unset in development: each request's own host, and the page cache keys on it.
+SITE_URL = env_url("SITE_URL", origin_only=True)
 # The fact-checking organisation: the author of every ClaimReview.
 FACTCHECK_ORGANIZATION_NAME = env_str("FACTCHECK_ORGANIZATION_NAME", "factcheck")
 FACTCHECK_ORGANIZATION_URL = env_str("FACTCHECK_ORGANIZATION_URL", SITE_URL or "")
@@ -557,8 +470,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Link checker -----------------------------------------------------------------------
 
-from ipaddress import ip_network  # noqa: E402 - only this block needs it
-
 # claims/linkcheck.py reads these through FetchPolicy.from_settings(); every limit can also
 # be passed per call. Sites see "factcheck-linkcheck/1.0 (+contact URL)" unless
 # LINKCHECK_USER_AGENT replaces the whole string.
@@ -587,21 +498,10 @@ LINKCHECK_LEASE_MINUTES = env_int("LINKCHECK_LEASE_MINUTES", 10, minimum=1)
 # Transient failures are retried within a check, after base × 2^n seconds plus jitter.
 LINKCHECK_RETRIES = env_int("LINKCHECK_RETRIES", 2, minimum=0)
 LINKCHECK_RETRY_BASE_SECONDS = env_float("LINKCHECK_RETRY_BASE_SECONDS", 2.0, minimum=0)
-LINKCHECK_ALLOWED_PORTS = []
-for _port in env_list("LINKCHECK_ALLOWED_PORTS", ["80", "443"]):
-    if not _port.isdigit() or not 0 < int(_port) < 65536:
-        raise ImproperlyConfigured(f"LINKCHECK_ALLOWED_PORTS: {_port!r} is not a TCP port")
-    LINKCHECK_ALLOWED_PORTS.append(int(_port))
+LINKCHECK_ALLOWED_PORTS = env_ports("LINKCHECK_ALLOWED_PORTS", [80, 443])
 # CIDRs let through the SSRF guard (which refuses every address that is not globally
 # routable). Empty in production; the test suite opts in to loopback per test.
-LINKCHECK_ALLOW_NETWORKS = env_list("LINKCHECK_ALLOW_NETWORKS")
-for _network in LINKCHECK_ALLOW_NETWORKS:
-    try:
-        ip_network(_network)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"LINKCHECK_ALLOW_NETWORKS: {_network!r} is not a CIDR (e.g. 127.0.0.0/8)"
-        ) from None
+LINKCHECK_ALLOW_NETWORKS = env_networks("LINKCHECK_ALLOW_NETWORKS")
 # httpx logs every request at INFO; a batch of checks would flood the log, and each
 # check's result is recorded anyway.
 LOGGING.setdefault("loggers", {}).setdefault("httpx", {"level": "WARNING"})

@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from claims.sitemaps import SITEMAPS
-from claims.views import public
+from claims.views import accounts, public
 
 from . import health
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        accounts.PasswordChangeView.as_view(),  # wrong old passwords count as failed sign-ins
         name="password_change",
     ),
     path(

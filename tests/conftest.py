@@ -236,11 +236,15 @@ def api_client(settings):
 
 @pytest.fixture
 def token_for():
-    """``token_for(user)``: an API token for the user (DRF authtoken), as a header dict."""
-    from rest_framework.authtoken.models import Token
+    """``token_for(user)``: a new API key for the user (django-rest-knox; only its hash is
+    stored), as a header dict. The same user gets the same key within a test."""
+    from knox.models import AuthToken
+
+    keys: dict[int, str] = {}
 
     def make(user) -> dict:
-        token, _ = Token.objects.get_or_create(user=user)
-        return {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+        if user.pk not in keys:
+            keys[user.pk] = AuthToken.objects.create(user=user, expiry=None)[1]
+        return {"HTTP_AUTHORIZATION": f"Token {keys[user.pk]}"}
 
     return make

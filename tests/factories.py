@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from claims.enums import ClaimStatus, Rating, SourceKind, Stance
-from claims.models import Article, Claim, Note, Source
+from claims.models import Article, Claim, Note, Source, unique_slug
 
 BODY = (
     "The minister said unemployment fell to 4.2 percent last year.\n\n"
@@ -53,6 +53,15 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     statement = factory.Sequence(lambda n: f"Unemployment fell to 4.2% last year ({n}).")
     claimant = "The minister"
     status = ClaimStatus.DRAFT
+    # Only published and withdrawn claims have a slug (approval gives it, from the
+    # statement); a claim made straight in one of those states gets it here.
+    slug = factory.LazyAttribute(
+        lambda c: (
+            unique_slug(Claim, c.statement)
+            if c.status in (ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN)
+            else None
+        )
+    )
 
 
 class ResearchingClaimFactory(ClaimFactory):

@@ -8,9 +8,10 @@ import json
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token, TokenProxy
+from knox.models import AuthToken
 
 from claims import checking, workflow
 from claims.enums import CheckOutcome, ClaimStatus, Rating
@@ -34,6 +35,7 @@ from tests.factories import (
     PublishedClaimFactory,
     ResearchingClaimFactory,
     SourceFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +53,7 @@ def data(reviewer, editor):
     NoteFactory(claim=claim, author=reviewer)
     workflow.correct_claim(claim, by=editor, version=claim.version, note="Fixed.", summary="S")
     WorkerHeartbeat.objects.create(hostname="worker@host", seen_at=timezone.now())
-    Token.objects.create(user=reviewer)
+    AuthToken.objects.create(user=reviewer, expiry=None)
     return claim
 
 
@@ -78,10 +80,10 @@ def test_every_domain_model_is_registered():
 
     registered = set(admin.site._registry)
     assert set(MODELS) <= registered
-    assert {Group, TokenProxy} <= registered
+    assert {Group, AuthToken} <= registered
 
 
-@pytest.mark.parametrize("model", [*MODELS, Group, TokenProxy], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [*MODELS, Group, AuthToken], ids=lambda m: m.__name__)
 def test_changelist_loads_with_data(admin_client, data, model):
     response = admin_client.get(_url(model, "changelist"))
     assert response.status_code == 200
@@ -96,10 +98,10 @@ def test_change_page_loads(admin_client, data, model):
     assert response.context["original"] == obj
 
 
-@pytest.mark.parametrize("model", [*MODELS, Group, TokenProxy], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [*MODELS, Group, AuthToken], ids=lambda m: m.__name__)
 def test_add_page_loads_only_where_rows_are_added_by_hand(admin_client, data, model):
     response = admin_client.get(_url(model, "add"))
-    assert response.status_code == (200 if model in ADDABLE | {Group, TokenProxy} else 403)
+    assert response.status_code == (200 if model in ADDABLE | {Group} else 403)
 
 
 def test_changelist_search_and_filters(admin_client, data):
@@ -213,10 +215,37 @@ def test_note_is_added_through_the_domain(admin_client, data, superuser):
     assert (note.claim, note.author) == (data, superuser)
 
 
-def test_token_admin_creates_a_token_for_a_user(admin_client, outsider):
-    response = admin_client.post(_url(TokenProxy, "add"), {"user": outsider.pk})
-    assert response.status_code == 302
-    assert Token.objects.filter(user=outsider).exists()
+def test_api_keys_are_never_readable_in_the_admin(client, editor, token_for):
+    """Issue 11.6: a staff user with no workflow role but the key-view permission read an
+    editor's key in the admin and used it. Only a hash is stored now; the admin shows who
+    has a key, and can revoke it, but never shows or creates one."""
+    from django.contrib.auth.models import Permission
+
+    key = token_for(editor)["HTTP_AUTHORIZATION"].removeprefix("Token ")
+    token = AuthToken.objects.get(user=editor)
+    staff = user_with_role("sam", None, is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="_authtoken"))
+    client.force_login(staff)
+    pages = [
+        client.get(_url(AuthToken, "changelist")),
+        client.get(_url(AuthToken, "change", token.pk)),
+    ]
+    assert [page.status_code for page in pages] == [200, 200]
+    by_key = client.get(_url(AuthToken, "changelist"), {"q": key[:15]})
+    assert by_key.context["cl"].result_count == 0  # nor can a key be looked up by its start
+    for page in pages:
+        html = page.content.decode()
+        assert key not in html
+        assert key[4:12] not in html  # not even a fragment of it
+    assert "eddie" in pages[0].content.decode()
+    assert (token.digest, token.token_key) != (key, key)  # stored: a digest and a prefix
+    digest_as_key = Client().get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.digest}")
+    assert digest_as_key.status_code == 401
+    assert client.post(_url(AuthToken, "add"), {"user": editor.pk}).status_code == 403
+    # Revoking works.
+    deleted = client.post(_url(AuthToken, "delete", token.pk), {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not AuthToken.objects.exists()
 
 
 # --- Workflow actions ---------------------------------------------------------------------

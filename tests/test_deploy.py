@@ -68,7 +68,7 @@ def test_web_is_bound_to_loopback_by_default_and_beat_is_single():
 
 def test_secrets_are_required_not_defaulted():
     text = (ROOT / "docker-compose.yml").read_text()
-    for secret in ("SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS"):
+    for secret in ("SECRET_KEY", "POSTGRES_PASSWORD", "ALLOWED_HOSTS", "SITE_URL"):
         assert re.search(r"\$\{" + secret + r":\?[^}]+\}", text), secret
         assert not re.search(r"\$\{" + secret + r":-", text), secret
 

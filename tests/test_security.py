@@ -85,3 +85,49 @@ def test_repeated_failed_logins_lock_the_username_on_that_address():
     other = Client(REMOTE_ADDR="127.0.0.10")
     ok = other.post(url, {"username": "victim", "password": "right-password-123"})
     assert ok.status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5)
+def test_wrong_old_passwords_on_the_password_change_form_lock_like_failed_sign_ins():
+    """Issue 11.7: 10 wrong old passwords, then the right one, was accepted."""
+    user = UserFactory(username="victim", password="right-password-123")
+    client = Client(REMOTE_ADDR="127.0.0.9")
+    client.force_login(user)
+    url = reverse("password_change")
+
+    def change(old: str):
+        new = "a-much-longer-passphrase-42"
+        return client.post(url, {"old_password": old, "new_password1": new, "new_password2": new})
+
+    statuses = [change(f"guess-{n}").status_code for n in range(10)]
+    assert statuses == [200] * 4 + [429] * 6
+    refused = change("right-password-123")
+    assert refused.status_code == 429
+    assert "Too many sign-in attempts" in refused.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("right-password-123")
+    # The same lockout as sign-in: this username from this address cannot sign in either...
+    sign_in = {"username": "victim", "password": "right-password-123"}
+    assert Client(REMOTE_ADDR="127.0.0.9").post(reverse("login"), sign_in).status_code == 429
+    # ...while the owner elsewhere still can.
+    assert Client(REMOTE_ADDR="127.0.0.10").post(reverse("login"), sign_in).status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5)
+def test_password_change_still_works_with_the_right_old_password_when_not_locked():
+    user = UserFactory(username="owner", password="right-password-123")
+    client = Client(REMOTE_ADDR="127.0.0.11")
+    client.force_login(user)
+    new = "a-much-longer-passphrase-42"
+    wrong = client.post(
+        reverse("password_change"),
+        {"old_password": "nope", "new_password1": new, "new_password2": new},
+    )
+    assert "Your old password was entered incorrectly." in wrong.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "right-password-123", "new_password1": new, "new_password2": new},
+    )
+    assert (response.status_code, response["Location"]) == (302, reverse("password_change_done"))
+    user.refresh_from_db()
+    assert user.check_password(new)

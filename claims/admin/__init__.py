@@ -17,7 +17,16 @@ roles, four eyes and versions and write the audit trail. So in the admin:
 - the desk's coordination: a claim's assignee, due date and requested approver are shown
   read-only (changed in the reviewer UI or the API, through ``claims.assignment``);
   readers' reports and right-of-reply entries are view-only; administrators write the
-  transparency pages (``pages.py``).
+  transparency pages (``pages.py``);
+- API keys are listed and can be revoked, never shown or created (only hashes are stored);
+- every changelist answers a bad filter (a year out of range, a NUL byte) with a 400.
 """
 
-from . import articles, claims, pages, records, reports, sources, users  # noqa: F401
+from django.contrib import admin
+
+from . import articles, claims, pages, records, reports, sources, tokens, users  # noqa: F401
+from .base import protect_changelists
+
+# Last: every admin registered so far (claims is the last installed app) answers bad
+# filters with a 400.
+protect_changelists(admin.site)

@@ -9,9 +9,10 @@ that it would refuse with an error instead of an answer.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from .. import workflow
+from .. import weburl, workflow
 from ..editing import SOURCE_FIELDS
 from ..enums import ClaimantKind, Rating, SourceKind, Stance
 from ..models import Article, Tag
@@ -33,6 +34,22 @@ class TextField(serializers.CharField):
 
     def to_internal_value(self, data):
         return _lf(super().to_internal_value(data))
+
+
+class WebURLField(serializers.URLField):
+    """An http(s) address, strictly checked and normalised (``claims.weburl``): what is
+    stored, and shown back, is always a URI (the schema's ``uri`` format)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", weburl.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)  # a trimmed str
+        try:
+            return weburl.normalise(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
 
 
 class VersionField(serializers.IntegerField):
@@ -65,7 +82,7 @@ class ArticleInputSerializer(serializers.Serializer):
     standfirst = TextField(required=False, allow_blank=True)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True)
     outlet = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    url = serializers.URLField(max_length=2000, required=False, allow_blank=True)
+    url = WebURLField(required=False, allow_blank=True)
     published_at = serializers.DateTimeField(required=False, allow_null=True)
     language = serializers.CharField(max_length=35, required=False)
     body = TextField(
@@ -167,7 +184,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class SourceInputSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000)
+    url = WebURLField()
     title = serializers.CharField(max_length=300)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
@@ -201,4 +218,4 @@ class NoteInputSerializer(serializers.Serializer):
 
 
 class ArchivedCopySerializer(serializers.Serializer):
-    archived_url = serializers.URLField(max_length=2000, allow_blank=True)
+    archived_url = WebURLField(allow_blank=True)

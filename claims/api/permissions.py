@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from .. import roles
+from ..clientip import client_ip
 
 
 class IsReviewer(BasePermission):
@@ -42,9 +43,17 @@ class _SettingsRate:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
-class AnonThrottle(_SettingsRate, AnonRateThrottle):
+class _ClientAddress:
+    """The client's address as sign-in lockouts see it (``claims.clientip``): behind
+    ``TRUSTED_PROXY_COUNT`` proxies, from ``X-Forwarded-For``; otherwise the peer."""
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
+
+
+class AnonThrottle(_ClientAddress, _SettingsRate, AnonRateThrottle):
     """``API_THROTTLE_ANON`` per client address, in the shared (default) cache."""
 
 
-class UserThrottle(_SettingsRate, UserRateThrottle):
+class UserThrottle(_ClientAddress, _SettingsRate, UserRateThrottle):
     """``API_THROTTLE_USER`` per account (anonymous clients per address)."""

@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework.permissions import SAFE_METHODS
 
 from .permissions import ReadOnlyOrReviewer
+
+
+class KeyScheme(OpenApiAuthenticationExtension):
+    """API keys (django-rest-knox), documented under the name and header they always had:
+    ``Authorization: Token <key>``. Wins over drf-spectacular's own knox extension."""
+
+    target_class = "knox.auth.TokenAuthentication"
+    name = "tokenAuth"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
 
 
 class AutoSchema(openapi.AutoSchema):

@@ -7,7 +7,6 @@ public claim's exact field set). Reviewers and editors get the full serializers.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -17,18 +16,11 @@ from .. import assignment, claimreview, roles, workflow
 from ..enums import ClaimStatus, Rating
 from ..markdown import render_markdown
 from ..models import Article, Claim, ClaimEvent, Correction, LinkCheck, Note, Source, Tag
+from ..siteurl import absolute_url
 
 
 def _api_url(request, name: str, key) -> str:
-    return request.build_absolute_uri(reverse(f"api:{name}", args=[key]))
-
-
-def absolute_url(request, path: str) -> str:
-    """A public page's canonical address: ``SITE_URL`` when set (as the pages' own
-    canonical links), else the request's host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
+    return absolute_url(request, reverse(f"api:{name}", args=[key]))
 
 
 def _user_name(user) -> str | None:
@@ -156,6 +148,8 @@ class PublicClaimSerializer(OutputSerializer):
     ``rating``, ``summary``, ``explanation`` and ``claim_review`` are null then.
     """
 
+    # Published and withdrawn claims always have their slug (given at publication).
+    slug = serializers.SlugField()
     status = serializers.ChoiceField(
         choices=[
             (ClaimStatus.PUBLISHED.value, ClaimStatus.PUBLISHED.label),
@@ -274,7 +268,10 @@ class ArticleRefSerializer(OutputSerializer):
 
 class ClaimSerializer(OutputSerializer):
     """Everything about a claim that its editor page shows, except notes and history
-    (their own endpoints), plus what the requesting user may do to it now."""
+    (their own endpoints), plus what the requesting user may do to it now.
+
+    ``api_url`` uses the id, which every claim has; ``slug`` is null until the claim is
+    first published."""
 
     api_url = serializers.SerializerMethodField()
     review_url = serializers.SerializerMethodField()
@@ -348,12 +345,13 @@ class ClaimSerializer(OutputSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, claim: Claim) -> str:
-        return _api_url(self.context["request"], "claim-detail", claim.slug)
+        """By id: a claim has no slug before its first publication."""
+        return _api_url(self.context["request"], "claim-detail", claim.pk)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_review_url(self, claim: Claim) -> str:
         request = self.context["request"]
-        return request.build_absolute_uri(reverse("claims:review_claim", args=[claim.pk]))
+        return absolute_url(request, reverse("claims:review_claim", args=[claim.pk]))
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_page_url(self, claim: Claim) -> str | None:
@@ -437,6 +435,7 @@ class PublicArticleSerializer(PublicArticleRefSerializer):
 class PublicArticleClaimSerializer(OutputSerializer):
     """A published claim inside its article: where it is, and its verdict."""
 
+    slug = serializers.SlugField()
     api_url = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
     rating = RatingSerializer(source="rating_choice", allow_null=True)
@@ -502,7 +501,7 @@ class ArticleClaimSerializer(OutputSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, claim: Claim) -> str:
-        return _api_url(self.context["request"], "claim-detail", claim.slug)
+        return _api_url(self.context["request"], "claim-detail", claim.pk)
 
 
 class ArticleDetailSerializer(ArticleSerializer):

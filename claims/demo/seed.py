@@ -1,8 +1,8 @@
 """Demo data: the seed article, its checkable claims, and demo accounts.
 
-``load_demo`` is idempotent: rows are looked up by their natural keys (slugs, user names,
-source URLs) and created only when missing, so a second run changes nothing — and a
-reviewer's edits to the demo survive a re-run.
+``load_demo`` is idempotent: rows are looked up by their natural keys (the article's slug,
+each claim's quote, user names, source URLs) and created only when missing, so a second
+run changes nothing — and a reviewer's edits to the demo survive a re-run.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ class DemoSource:
 
 @dataclass(frozen=True)
 class DemoClaim:
-    slug: str
     quote: str
     statement: str
     claimant: str
@@ -69,7 +68,6 @@ CLAIMANT = "The Times of Israel (Lazar Berman)"
 
 CLAIMS: tuple[DemoClaim, ...] = (
     DemoClaim(
-        slug="israel-supplied-69-percent-of-azerbaijans-arms-imports-2016-2020",
         quote="Israel provided 69 percent of Baku’s major arms imports in 2016-2020",
         statement=(
             "Israel was the source of 69% of Azerbaijan's imports of major arms in 2016–2020, "
@@ -94,7 +92,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         sources=(SIPRI_FACT_SHEET, SIPRI_DATABASE),
     ),
     DemoClaim(
-        slug="azerbaijan-took-17-percent-of-israels-arms-exports-2016-2020",
         quote="accounting for 17% of Jerusalem’s arms exports over that period",
         statement="Azerbaijan received 17% of Israel's exports of major arms in 2016–2020.",
         claimant=f"{CLAIMANT}, citing SIPRI",
@@ -128,7 +125,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="israel-buys-over-30-percent-of-its-oil-from-azerbaijan",
         quote="Israel buys over 30 percent of its oil from Baku",
         statement="More than 30% of the crude oil Israel buys comes from Azerbaijan.",
         claimant=CLAIMANT,
@@ -164,7 +160,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="the-2020-war-killed-more-than-6000-soldiers",
         quote="six-week war with Armenia, which claimed the lives of more than 6,000 soldiers",
         statement=(
             "The 2020 Nagorno-Karabakh war between Azerbaijan and Armenia lasted six weeks "
@@ -195,7 +190,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="azerbaijan-opened-its-embassy-in-tel-aviv-in-march-2023",
         quote="the March opening of Azerbaijan’s embassy in Tel Aviv",
         statement="Azerbaijan opened its embassy in Tel Aviv in March 2023.",
         claimant="Ilham Aliyev, as reported by The Times of Israel",
@@ -220,7 +214,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="azerbaijan-is-shiite-majority-and-closely-allied-with-turkey",
         quote="a Shiite-majority country closely allied with Turkey",
         statement=(
             "Most of Azerbaijan's population is Shia Muslim, and Azerbaijan is a close ally "
@@ -249,7 +242,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="health-and-interior-minister-moshe-arbel-is-from-shas",
         quote="Health and Interior Minister Moshe Arbel from the Shas party",
         statement="In May 2023 Moshe Arbel, of the Shas party, was Israel's Health and "
         "Interior Minister.",
@@ -273,7 +265,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="israel-stepped-up-weapons-shipments-during-the-2020-war",
         quote="Israel stepped up its weapons shipments to Azerbaijan during the 2020 "
         "Nagorno-Karabakh conflict",
         statement="Israel increased its weapons deliveries to Azerbaijan during the 2020 war.",
@@ -287,7 +278,6 @@ CLAIMS: tuple[DemoClaim, ...] = (
         ),
     ),
     DemoClaim(
-        slug="israel-celebrated-its-75th-birthday-in-2023",
         quote="celebrating Israel’s 75th birthday",
         statement="Israel marked 75 years of independence in 2023.",
         claimant=CLAIMANT,
@@ -373,14 +363,13 @@ def ensure_claim(article: Article, demo: DemoClaim, users: dict) -> bool:
     The reviewer creates, researches, cites and submits; the editor approves. The demo's
     history is therefore the same kind of history real claims have.
     """
-    if Claim.objects.filter(slug=demo.slug).exists():
+    if Claim.objects.filter(article=article, quote=demo.quote).exists():
         return False
     reviewer, editor = users["reviewer"], users["editor"]
     span = anchoring.locate(article.body, demo.quote)
     claim = editing.create_claim(
         article,
         by=reviewer,
-        slug=demo.slug,
         quote=demo.quote,
         start_offset=span.start,
         end_offset=span.end,

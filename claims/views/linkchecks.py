@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import editing
+from .. import editing, weburl
 from ..errors import WorkflowError
 from ..models import Source
 from .access import refusal_status, reviewer_required
 
 
 class ArchivedCopyForm(forms.Form):
-    archived_url = forms.URLField(
+    archived_url = weburl.WebURLFormField(
         label="Archived copy (web archive URL)",
         required=False,
         max_length=2000,

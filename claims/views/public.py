@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,14 +19,8 @@ from ..enums import ClaimStatus, Rating
 from ..filters import PublicClaimFilter
 from ..models import Article, Claim, ClaimEvent, ReplyRequest, Source
 from ..public_cache import cached_public_page
+from ..siteurl import absolute_url
 from ..workflow import TRANSITIONS
-
-
-def absolute_url(request, path: str) -> str:
-    """Canonical absolute URL: ``SITE_URL`` when set, else the request's own host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def _page(request, items, per_page: int | None = None):
@@ -91,8 +85,11 @@ def claim_detail(request, slug: str):
             "rating": Rating(claim.rating) if claim.rating else None,
             "canonical_url": url,
             "json_ld": json_ld,
+            # A withdrawn claim is not highlighted in its article (whose page may not exist).
             "article_url": reverse("claims:article", args=[claim.article.slug])
-            + f"#quote-{claim.slug}",
+            + f"#quote-{claim.slug}"
+            if claim.status == ClaimStatus.PUBLISHED
+            else "",
             "right_of_reply": [
                 reply.public_statement(entry, claimant=claim.claimant)
                 for entry in claim.public_replies
@@ -104,12 +101,16 @@ def claim_detail(request, slug: str):
 @require_safe
 @cached_public_page
 def article_detail(request, slug: str):
-    """The article with every published claim highlighted at its exact span."""
+    """The article with every published claim highlighted at its exact span.
+
+    An article without a published claim has no public page (404, as in the API and the
+    sitemap): readers see articles only as the context of published fact-checks.
+    """
     published = Claim.objects.published().prefetch_related("tags").order_by("start_offset")
     article = get_object_or_404(
-        Article.objects.prefetch_related(
-            Prefetch("claims", queryset=published, to_attr="published_claims")
-        ),
+        Article.objects.filter(
+            Exists(Claim.objects.published().filter(article=OuterRef("pk")))
+        ).prefetch_related(Prefetch("claims", queryset=published, to_attr="published_claims")),
         slug=slug,
     )
     claims = article.published_claims

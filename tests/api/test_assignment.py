@@ -1,4 +1,4 @@
-"""POST /api/v1/claims/{slug}/assignment/: the same rules as the claim editor's box."""
+"""POST /api/v1/claims/{id}/assignment/: the same rules as the claim editor's box."""
 
 import datetime
 
@@ -14,9 +14,7 @@ TOMORROW = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 
 
 def _post(api_client, claim, headers, **data):
-    return api_client.post(
-        f"/api/v1/claims/{claim.slug}/assignment/", data, format="json", **headers
-    )
+    return api_client.post(f"/api/v1/claims/{claim.pk}/assignment/", data, format="json", **headers)
 
 
 def test_editor_assigns_through_the_api(api_client, token_for, editor, reviewer, other_editor):
@@ -41,7 +39,7 @@ def test_editor_assigns_through_the_api(api_client, token_for, editor, reviewer,
         "overdue": False,
     }
     assert body["version"] == 4
-    events = api_client.get(f"/api/v1/claims/{claim.slug}/events/", **token_for(editor)).json()
+    events = api_client.get(f"/api/v1/claims/{claim.pk}/events/", **token_for(editor)).json()
     assert [(e["action"], e["changes"], e["version"]) for e in events["results"]] == [
         (Action.ASSIGN, [{"field": "assignee", "before": None, "after": "rita"}], 2),
         (Action.SET_DUE_DATE, [{"field": "due_date", "before": None, "after": TOMORROW}], 3),

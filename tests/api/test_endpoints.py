@@ -9,6 +9,7 @@ from unittest.mock import ANY
 
 import pytest
 from django.test import Client
+from django.utils.text import slugify
 from rest_framework import serializers
 
 from claims import workflow
@@ -28,7 +29,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SITE = "https://factcheck.example.org"  # SITE_URL in tests/settings.py
-API = "http://testserver/api/v1"
+API = f"{SITE}/api/v1"  # API links are built from SITE_URL too
 SECRET = "Zanzibar-secret"
 UNPUBLISHED = {
     ClaimStatus.DRAFT: ClaimFactory,
@@ -373,9 +374,10 @@ def test_unpublished_claims_and_notes_never_reach_readers_whatever_the_query(
         for query in queries:
             response = api_client.get("/api/v1/claims/" + query)
             assert response.status_code == 200, query
-            slugs = [claim["slug"] for claim in response.json()["results"]]
-            assert hidden.slug not in slugs, query
+            ids = [claim["api_url"] for claim in response.json()["results"]]
+            assert set(ids) <= {f"{API}/claims/{published.slug}/"}, query
             assert SECRET not in response.content.decode(), query
+            assert SECRET.lower() not in response.content.decode(), query
         for url in (
             f"/api/v1/articles/{article.slug}/",
             "/api/v1/articles/",
@@ -384,8 +386,11 @@ def test_unpublished_claims_and_notes_never_reach_readers_whatever_the_query(
             response = api_client.get(url)
             assert response.status_code == 200, url
             assert SECRET not in response.content.decode(), url
-            assert hidden.slug not in response.content.decode(), url
-        assert api_client.get(f"/api/v1/claims/{hidden.slug}/").status_code == 404
+            assert SECRET.lower() not in response.content.decode(), url
+        # No slug before publication; an id is no way in for readers.
+        assert hidden.slug is None
+        for ref in (slugify(hidden.statement), hidden.pk, published.pk):
+            assert api_client.get(f"/api/v1/claims/{ref}/").json() == error("not_found"), ref
 
 
 def test_status_filter_cannot_reach_unpublished_claims(api_client):
@@ -460,14 +465,14 @@ def test_reviewer_sees_every_claim_with_its_workflow_state(api_client, reviewer,
     source = SourceFactory(claim=claim)
     PublishedClaimFactory(article=claim.article, quote_text=OTHER_QUOTE)
 
-    response = api_client.get(f"/api/v1/claims/{claim.slug}/", **token_for(reviewer))
+    response = api_client.get(f"/api/v1/claims/{claim.pk}/", **token_for(reviewer))
 
     article = claim.article
     assert response.json() == {
         "id": claim.pk,
-        "slug": claim.slug,
-        "api_url": f"{API}/claims/{claim.slug}/",
-        "review_url": f"http://testserver/review/claims/{claim.pk}/",
+        "slug": None,
+        "api_url": f"{API}/claims/{claim.pk}/",
+        "review_url": f"{SITE}/review/claims/{claim.pk}/",
         "page_url": None,
         "status": "researching",
         "version": 1,
@@ -567,7 +572,9 @@ def test_draft_to_published_through_the_api_by_two_people(
     assert (claim["status"], claim["version"], claim["allowed_actions"]) == ("draft", 1, ["start"])
     assert claim["tags"] == [{"name": "Labour market", "slug": "labour-market"}]
     assert created["Location"] == claim["api_url"]
-    url = f"/api/v1/claims/{claim['slug']}/"
+    assert claim["slug"] is None  # none until it is published
+    url = f"/api/v1/claims/{claim['id']}/"
+    assert claim["api_url"] == f"{API}/claims/{claim['id']}/"
 
     def transition(client, action, version, **extra):
         return client.post(url + "transitions/", {"action": action, "version": version, **extra})
@@ -619,15 +626,16 @@ def test_draft_to_published_through_the_api_by_two_people(
     assert approved.status_code == 200
     assert (approved.json()["status"], approved.json()["approved_by"]) == ("published", "erin")
 
-    public = Client().get(url).json()
+    # The public slug is given now, from the statement as approved.
+    assert approved.json()["slug"] == "unemployment-fell-to-42-last-year"
+    public = Client().get("/api/v1/claims/unemployment-fell-to-42-last-year/").json()
     assert (public["status"], public["researched_by"], public["approved_by"]) == (
         "published",
         "Eddie",
         "Erin",
     )
-    actions = list(
-        ClaimEvent.objects.filter(claim__slug=claim["slug"]).values_list("action", flat=True)
-    )
+    assert Client().get(url).json() == error("not_found")  # readers: no ids
+    actions = list(ClaimEvent.objects.filter(claim_id=claim["id"]).values_list("action", flat=True))
     assert actions == ["create", "start", "add_source", "edit", "submit", "approve"]
 
 
@@ -636,7 +644,7 @@ def test_stale_version_is_409_with_the_current_version(api_client, reviewer, edi
     workflow.start_claim(claim, by=editor, version=1)
 
     response = api_client.patch(
-        f"/api/v1/claims/{claim.slug}/", {"version": 1, "statement": "Mine."}, **token_for(reviewer)
+        f"/api/v1/claims/{claim.pk}/", {"version": 1, "statement": "Mine."}, **token_for(reviewer)
     )
 
     assert response.status_code == 409
@@ -648,7 +656,7 @@ def test_stale_version_is_409_with_the_current_version(api_client, reviewer, edi
     claim.refresh_from_db()
     assert (claim.statement, claim.version) != ("Mine.", 3)
     stale_transition = api_client.post(
-        f"/api/v1/claims/{claim.slug}/transitions/",
+        f"/api/v1/claims/{claim.pk}/transitions/",
         {"action": "submit", "version": 1},
         **token_for(reviewer),
     )
@@ -659,7 +667,7 @@ def test_stale_version_is_409_with_the_current_version(api_client, reviewer, edi
 def test_refusals_map_to_statuses_with_field_errors(api_client, reviewer, editor, token_for):
     auth = token_for(reviewer)
     researching = ResearchingClaimFactory()
-    url = f"/api/v1/claims/{researching.slug}/"
+    url = f"/api/v1/claims/{researching.pk}/"
 
     incomplete = api_client.post(url + "transitions/", {"action": "submit", "version": 1}, **auth)
     assert incomplete.status_code == 400
@@ -687,12 +695,12 @@ def test_refusals_map_to_statuses_with_field_errors(api_client, reviewer, editor
 
     in_review = InReviewClaimFactory(quote_text=OTHER_QUOTE)
     locked = api_client.patch(
-        f"/api/v1/claims/{in_review.slug}/", {"version": 1, "summary": "New"}, **auth
+        f"/api/v1/claims/{in_review.pk}/", {"version": 1, "summary": "New"}, **auth
     )
     assert locked.status_code == 409
     assert locked.json() == error("locked", workflow._LOCKED_MESSAGES[ClaimStatus.IN_REVIEW])
     reject = api_client.post(
-        f"/api/v1/claims/{in_review.slug}/transitions/",
+        f"/api/v1/claims/{in_review.pk}/transitions/",
         {"action": "reject", "version": 1, "comment": "  "},
         **token_for(editor),
     )
@@ -708,12 +716,12 @@ def test_refusals_map_to_statuses_with_field_errors(api_client, reviewer, editor
 def test_reject_sends_back_with_the_comment_in_the_notes(api_client, editor, token_for):
     claim = InReviewClaimFactory()
     response = api_client.post(
-        f"/api/v1/claims/{claim.slug}/transitions/",
+        f"/api/v1/claims/{claim.pk}/transitions/",
         {"action": "reject", "version": 1, "comment": "Check the\r\nseasonal series."},
         **token_for(editor),
     )
     assert (response.status_code, response.json()["status"]) == (200, "researching")
-    notes = api_client.get(f"/api/v1/claims/{claim.slug}/notes/", **token_for(editor)).json()
+    notes = api_client.get(f"/api/v1/claims/{claim.pk}/notes/", **token_for(editor)).json()
     note = Note.objects.get()
     assert notes == {
         "count": 1,
@@ -732,7 +740,7 @@ def test_reject_sends_back_with_the_comment_in_the_notes(api_client, editor, tok
 
 def test_correction_through_the_api(api_client, editor, token_for):
     claim = PublishedClaimFactory(rating=Rating.MIXED)
-    url = f"/api/v1/claims/{claim.slug}/transitions/"
+    url = f"/api/v1/claims/{claim.pk}/transitions/"
     auth = token_for(editor)
 
     not_for_approve = api_client.post(
@@ -773,7 +781,7 @@ def test_events_are_the_claims_history(api_client, reviewer, editor, token_for):
     workflow.start_claim(claim, by=reviewer, version=1)
     workflow.edit_claim(claim, by=reviewer, version=2, changes={"rating": Rating.FALSE})
 
-    response = api_client.get(f"/api/v1/claims/{claim.slug}/events/", **token_for(editor))
+    response = api_client.get(f"/api/v1/claims/{claim.pk}/events/", **token_for(editor))
 
     start, edit = ClaimEvent.objects.order_by("id")
     assert response.json() == {
@@ -820,7 +828,7 @@ def test_sources_are_added_edited_and_removed_with_versions(api_client, reviewer
     auth = token_for(reviewer)
 
     added = api_client.post(
-        f"/api/v1/claims/{claim.slug}/sources/",
+        f"/api/v1/claims/{claim.pk}/sources/",
         {
             "url": "https://stats.example.org/may",
             "title": "Labour market, May",
@@ -1077,7 +1085,7 @@ def test_bad_input_is_a_4xx_with_the_error_shape(
     claim = ClaimFactory()
     response = api_client.generic(
         "POST",
-        f"/api/v1/claims/{claim.slug}/transitions/",
+        f"/api/v1/claims/{claim.pk}/transitions/",
         body,
         content_type=content_type,
         **token_for(reviewer),
@@ -1105,7 +1113,7 @@ def test_unknown_paths_and_methods_get_the_error_shape(api_client, reviewer, tok
     missing = api_client.get("/api/v1/nowhere/\nat/all")
     assert (missing.status_code, missing.json()) == (404, error("not_found", "Not found."))
     claim = ClaimFactory()
-    put = api_client.put(f"/api/v1/claims/{claim.slug}/", {}, **token_for(reviewer))
+    put = api_client.put(f"/api/v1/claims/{claim.pk}/", {}, **token_for(reviewer))
     assert (put.status_code, put.json()) == (
         405,
         error("method_not_allowed", 'Method "PUT" not allowed.'),
@@ -1194,8 +1202,8 @@ def test_claim_list_runs_a_constant_number_of_queries(
     # count, claims, tags, sources, corrections
     with django_assert_num_queries(5):
         assert len(api_client.get("/api/v1/claims/").json()["results"]) == n
-    # ... plus the token and the user's groups
-    with django_assert_num_queries(7):
+    # ... plus the key, the user's keys (knox sweeps expired ones) and the user's groups
+    with django_assert_num_queries(8):
         assert len(api_client.get("/api/v1/claims/", **auth).json()["results"]) == n + 1
 
 

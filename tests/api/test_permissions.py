@@ -7,6 +7,7 @@ session, never Basic) and the token page of the reviewer UI.
 """
 
 import base64
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from unittest.mock import ANY
@@ -14,7 +15,8 @@ from unittest.mock import ANY
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
 from claims.api.permissions import IsReviewer
 from tests.factories import (
@@ -83,36 +85,36 @@ CASES = {
     "claim list": Case("get", "/api/v1/claims/", expect=PUBLIC),
     "published claim": Case("get", "/api/v1/claims/{o.published.slug}/", expect=PUBLIC),
     "draft claim": Case(
-        "get", "/api/v1/claims/{o.draft.slug}/", expect={"anonymous": 404, "outsider": 404}
+        "get", "/api/v1/claims/{o.draft.pk}/", expect={"anonymous": 404, "outsider": 404}
     ),
     "create claim": Case("post", "/api/v1/claims/", NEW_CLAIM, {**ROLE_ONLY, "reviewer": 201}),
     "edit claim": Case(
-        "patch", "/api/v1/claims/{o.draft.slug}/", {"version": 1, "statement": "New."}, ROLE_ONLY
+        "patch", "/api/v1/claims/{o.draft.pk}/", {"version": 1, "statement": "New."}, ROLE_ONLY
     ),
-    "events": Case("get", "/api/v1/claims/{o.draft.slug}/events/", expect=ROLE_ONLY),
+    "events": Case("get", "/api/v1/claims/{o.draft.pk}/events/", expect=ROLE_ONLY),
     "start": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/transitions/",
+        "/api/v1/claims/{o.draft.pk}/transitions/",
         {"action": "start", "version": 1},
         ROLE_ONLY,
     ),
     "approve": Case(
         "post",
-        "/api/v1/claims/{o.in_review.slug}/transitions/",
+        "/api/v1/claims/{o.in_review.pk}/transitions/",
         {"action": "approve", "version": 1},
         {**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
     ),
-    "list sources": Case("get", "/api/v1/claims/{o.draft.slug}/sources/", expect=ROLE_ONLY),
+    "list sources": Case("get", "/api/v1/claims/{o.draft.pk}/sources/", expect=ROLE_ONLY),
     "add source": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/sources/",
+        "/api/v1/claims/{o.draft.pk}/sources/",
         {"url": "https://example.org/a", "title": "A"},
         {**ROLE_ONLY, "reviewer": 201},
     ),
-    "list notes": Case("get", "/api/v1/claims/{o.draft.slug}/notes/", expect=ROLE_ONLY),
+    "list notes": Case("get", "/api/v1/claims/{o.draft.pk}/notes/", expect=ROLE_ONLY),
     "add note": Case(
         "post",
-        "/api/v1/claims/{o.draft.slug}/notes/",
+        "/api/v1/claims/{o.draft.pk}/notes/",
         {"body": "Hm."},
         {**ROLE_ONLY, "reviewer": 201},
     ),
@@ -141,8 +143,7 @@ def _client_as(role: str, request) -> Client:
     client = request.getfixturevalue("api_client")
     if role != "anonymous":
         user = request.getfixturevalue(role)
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(**request.getfixturevalue("token_for")(user))
     return client
 
 
@@ -194,9 +195,10 @@ def test_api_settings_deny_by_default():
     api = settings.REST_FRAMEWORK
     assert api["DEFAULT_PERMISSION_CLASSES"] == ["claims.api.permissions.IsReviewer"]
     assert api["DEFAULT_AUTHENTICATION_CLASSES"] == [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ]
+    assert "rest_framework.authtoken" not in settings.INSTALLED_APPS  # keys in clear
 
 
 def test_every_api_view_is_closed_unless_it_is_a_public_read():
@@ -253,7 +255,7 @@ def _flatten(patterns):
 def test_basic_authentication_is_not_accepted(api_client, reviewer):
     credentials = base64.b64encode(b"rita:password").decode()
     response = api_client.get(
-        f"/api/v1/claims/{ClaimFactory().slug}/events/", HTTP_AUTHORIZATION=f"Basic {credentials}"
+        f"/api/v1/claims/{ClaimFactory().pk}/events/", HTTP_AUTHORIZATION=f"Basic {credentials}"
     )
     assert response.status_code == 401
     assert response.json() == NOT_SIGNED_IN
@@ -284,9 +286,9 @@ def test_session_authentication_needs_the_csrf_token_for_writes(reviewer):
     client.force_login(reviewer)
     claim = ClaimFactory()
     # Reads need none.
-    assert client.get(f"/api/v1/claims/{claim.slug}/events/").status_code == 200
+    assert client.get(f"/api/v1/claims/{claim.pk}/events/").status_code == 200
     refused = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/", {"body": "Hi"}, content_type="application/json"
+        f"/api/v1/claims/{claim.pk}/notes/", {"body": "Hi"}, content_type="application/json"
     )
     assert refused.status_code == 403
     assert refused.json() == {
@@ -298,7 +300,7 @@ def test_session_authentication_needs_the_csrf_token_for_writes(reviewer):
     }
     client.get("/review/token/")  # sets the CSRF cookie, as any page with a form does
     accepted = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/",
+        f"/api/v1/claims/{claim.pk}/notes/",
         {"body": "Hi"},
         content_type="application/json",
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
@@ -311,7 +313,7 @@ def test_token_authentication_needs_no_csrf_token(reviewer, token_for):
     client = Client(enforce_csrf_checks=True)
     claim = ClaimFactory()
     response = client.post(
-        f"/api/v1/claims/{claim.slug}/notes/",
+        f"/api/v1/claims/{claim.pk}/notes/",
         {"body": "Hi"},
         content_type="application/json",
         **token_for(reviewer),
@@ -333,7 +335,12 @@ def test_token_page_needs_a_signed_in_reviewer(client, outsider):
     assert forbidden.status_code == 403
     assert forbidden["Cache-Control"] == "private, no-store"
     assert client.post("/review/token/", {"action": "create"}).status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
+
+
+def _shown_key(response) -> str:
+    found = re.search(r'<code id="api-token-key">([^<]+)</code>', response.content.decode())
+    return found.group(1) if found else ""
 
 
 def test_token_is_created_shown_once_replaced_and_revoked(client, reviewer):
@@ -344,49 +351,90 @@ def test_token_is_created_shown_once_replaced_and_revoked(client, reviewer):
     assert "You have no token." in empty.content.decode()
 
     created = client.post("/review/token/", {"action": "create"})
-    token = Token.objects.get(user=reviewer)
     assert created.status_code == 200
     assert created["Cache-Control"] == "private, no-store"
-    assert f'<code id="api-token-key">{token.key}</code>' in created.content.decode()
+    key = _shown_key(created)
+    assert re.fullmatch(r"fck_[0-9a-f]{64}", key)
+    # Stored as a hash only: nothing in the database is the key or contains it.
+    (stored,) = AuthToken.objects.filter(user=reviewer).values_list("digest", "token_key")
+    assert stored == (hash_token(key), key[:15])
     # Shown once: the page never shows the key again.
-    assert token.key not in client.get("/review/token/").content.decode()
+    assert key not in client.get("/review/token/").content.decode()
     api = Client()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
 
     replaced = client.post("/review/token/", {"action": "create"})
-    new = Token.objects.get(user=reviewer)
-    assert new.key != token.key
-    assert new.key in replaced.content.decode()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
+    new_key = _shown_key(replaced)
+    assert new_key not in {"", key}
+    assert AuthToken.objects.filter(user=reviewer).count() == 1
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new_key}").status_code == 200
 
     revoked = client.post("/review/token/", {"action": "revoke"})
     assert revoked.status_code == 200
     assert "Token revoked" in revoked.content.decode()
-    assert not Token.objects.exists()
-    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new.key}").status_code == 401
+    assert not AuthToken.objects.exists()
+    assert api.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {new_key}").status_code == 401
 
 
 def test_token_page_refuses_other_methods_and_actions(client, reviewer):
     client.force_login(reviewer)
     assert client.post("/review/token/", {"action": "steal"}).status_code == 400
     assert client.put("/review/token/").status_code == 405
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_token_page_posts_need_the_csrf_token(reviewer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reviewer)
     assert client.post("/review/token/", {"action": "create"}).status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_token_can_only_do_what_its_user_may(api_client, objects, reviewer, token_for):
     """A reviewer's token cannot approve: the workflow, not the token, decides."""
     response = api_client.post(
-        f"/api/v1/claims/{objects.in_review.slug}/transitions/",
+        f"/api/v1/claims/{objects.in_review.pk}/transitions/",
         {"action": "approve", "version": 1},
         **token_for(reviewer),
     )
     assert response.status_code == 403
     objects.in_review.refresh_from_db()
     assert objects.in_review.status == "in_review"
+
+
+def test_keys_from_before_hashing_keep_working_and_leave_no_clear_copy(api_client, reviewer):
+    """The migration to hashed keys carries DRF authtoken's clear-text keys over as
+    digests and empties the old table."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("claims.migrations.0005_hash_api_keys")
+    legacy_key = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"  # DRF's format: 40 hex digits
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
+            "created timestamp with time zone NOT NULL, user_id integer NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s)",
+            [legacy_key, "2025-01-02 03:04:05+00:00", reviewer.pk],
+        )
+    editor = SimpleNamespace(connection=connection, quote_name=connection.ops.quote_name)
+    migration.carry_over_legacy_keys(apps, editor)
+
+    response = api_client.get("/api/v1/claims/", HTTP_AUTHORIZATION=f"Token {legacy_key}")
+    assert response.status_code == 200
+    token = AuthToken.objects.get(user=reviewer)
+    assert (token.digest, token.token_key, token.created.year, token.expiry) == (
+        hash_token(legacy_key),
+        legacy_key[:15],
+        2025,
+        None,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM authtoken_token")
+        assert cursor.fetchone() == (0,)

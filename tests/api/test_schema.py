@@ -35,15 +35,15 @@ OPERATIONS = {
     ("/api/v1/ratings/", "get"),
     ("/api/v1/claims/", "get"),
     ("/api/v1/claims/", "post"),
-    ("/api/v1/claims/{slug}/", "get"),
-    ("/api/v1/claims/{slug}/", "patch"),
-    ("/api/v1/claims/{slug}/events/", "get"),
-    ("/api/v1/claims/{slug}/transitions/", "post"),
-    ("/api/v1/claims/{slug}/sources/", "get"),
-    ("/api/v1/claims/{slug}/sources/", "post"),
-    ("/api/v1/claims/{slug}/notes/", "get"),
-    ("/api/v1/claims/{slug}/notes/", "post"),
-    ("/api/v1/claims/{slug}/assignment/", "post"),
+    ("/api/v1/claims/{id_or_slug}/", "get"),
+    ("/api/v1/claims/{id_or_slug}/", "patch"),
+    ("/api/v1/claims/{id_or_slug}/events/", "get"),
+    ("/api/v1/claims/{id_or_slug}/transitions/", "post"),
+    ("/api/v1/claims/{id_or_slug}/sources/", "get"),
+    ("/api/v1/claims/{id_or_slug}/sources/", "post"),
+    ("/api/v1/claims/{id_or_slug}/notes/", "get"),
+    ("/api/v1/claims/{id_or_slug}/notes/", "post"),
+    ("/api/v1/claims/{id_or_slug}/assignment/", "post"),
     ("/api/v1/sources/{id}/", "get"),
     ("/api/v1/sources/{id}/", "patch"),
     ("/api/v1/sources/{id}/", "delete"),
@@ -86,6 +86,29 @@ def test_schema_documents_every_operation(schema):
     assert operations == OPERATIONS
 
 
+def test_schema_documents_how_claims_are_addressed(schema):
+    """By id for reviewers (every claim has one), by public slug for anyone."""
+    claim_paths = [path for path in schema["paths"] if path.startswith("/api/v1/claims/{")]
+    assert len(claim_paths) == 6
+    for path in claim_paths:
+        for method, operation in schema["paths"][path].items():
+            (parameter,) = [p for p in operation["parameters"] if p["in"] == "path"]
+            assert (parameter["name"], parameter["schema"]) == (
+                "id_or_slug",
+                {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+            ), (path, method)
+            assert parameter["description"].startswith(
+                "The claim's `id` (reviewers and editors: every claim, from its creation) or "
+                "its `slug` (anyone: published and withdrawn claims; given at first "
+                "publication from the approved statement and never changed)."
+            )
+    claim = schema["components"]["schemas"]["Claim"]["properties"]
+    public = schema["components"]["schemas"]["PublicClaim"]
+    assert claim["slug"]["type"] == ["string", "null"]
+    assert public["properties"]["slug"]["type"] == "string"
+    assert "slug" in public["required"]
+
+
 def test_schema_documents_the_error_shape_for_every_operation(schema):
     error_ref = {"$ref": "#/components/schemas/Error"}
     for path, item in schema["paths"].items():
@@ -113,7 +136,7 @@ def test_schema_is_public_and_whole_for_anonymous_clients(api_client, reviewer, 
     anonymous = api_client.get("/api/schema/", {"format": "json"}).json()
     as_reviewer = api_client.get("/api/schema/", {"format": "json"}, **token_for(reviewer)).json()
     assert anonymous == as_reviewer
-    assert "post" in anonymous["paths"]["/api/v1/claims/{slug}/transitions/"]
+    assert "post" in anonymous["paths"]["/api/v1/claims/{id_or_slug}/transitions/"]
 
 
 def test_schema_marks_public_reads_as_needing_no_authentication(schema):
@@ -171,7 +194,7 @@ def _data() -> dict:
     withdrawn = WithdrawnClaimFactory(article=published.article)
     ArticleFactory()  # no claims: invisible to readers
     return {
-        "claims": [published.slug, draft.slug, withdrawn.slug],
+        "claims": [published.slug, withdrawn.slug, str(published.pk), str(draft.pk)],
         "articles": [published.article.slug],
         "sources": [str(source.pk)],
     }
@@ -179,9 +202,10 @@ def _data() -> dict:
 
 def _known_keys(operation, data: dict) -> list[dict]:
     path = operation.path
+    if "{id_or_slug}" in path:
+        return [{"id_or_slug": key} for key in data["claims"]]
     if "{slug}" in path:
-        keys = data["claims"] if path.startswith("/api/v1/claims/") else data["articles"]
-        return [{"slug": key} for key in keys]
+        return [{"slug": key} for key in data["articles"]]
     if "{id}" in path:
         return [{"id": key} for key in data["sources"]]
     return []

@@ -72,19 +72,19 @@ def test_overlapping_claims_are_distinguishable_and_hovering_one_shows_which(pag
 
     marks = page.locator("mark.hl")
     # The shared words "4.2 percent" are one mark inside the other, each in its own lane.
-    shared = page.locator(f'mark[data-claim="{second.slug}"] > mark[data-claim="{first.slug}"]')
+    shared = page.locator(f'mark[data-claim="{second.pk}"] > mark[data-claim="{first.pk}"]')
     assert shared.inner_text() == "4.2 percent"
     lanes = {
         slug: page.locator(f'mark[data-claim="{slug}"]').first.get_attribute("class")
-        for slug in (first.slug, second.slug)
+        for slug in (first.pk, second.pk)
     }
     assert lanes == {
-        first.slug: "hl lane-0 hl--start",
-        second.slug: "hl lane-1 hl--start",
+        first.pk: "hl lane-0 hl--start",
+        second.pk: "hl lane-1 hl--start",
     }
     # Each lane draws its underline at its own depth below the same text line.
     inner = shared.evaluate("el => el.getBoundingClientRect().bottom")
-    outer = page.locator(f'mark[data-claim="{second.slug}"]').first.evaluate(
+    outer = page.locator(f'mark[data-claim="{second.pk}"]').first.evaluate(
         "el => el.getBoundingClientRect().bottom"
     )
     assert outer - inner >= 3
@@ -103,15 +103,15 @@ def test_overlapping_claims_are_distinguishable_and_hovering_one_shows_which(pag
         )
 
     # Hovering the part only the second claim covers lights up all of the second claim.
-    page.locator(f'mark[data-claim="{second.slug}"]', has_text="last year").hover()
-    assert active() == [second.slug]
+    page.locator(f'mark[data-claim="{second.pk}"]', has_text="last year").hover()
+    assert active() == [str(second.pk)]
     info = page.locator("[data-claim-info]")
     assert info.inner_text() == "Claim: 4.2% was last year's. (Draft)"
     screenshot(page, "anchoring-overlap-hover")
 
     # Focusing a claim's status label (its link) shows that claim.
-    page.locator(f'.mark-status[data-claim="{first.slug}"]').focus()
-    assert active() == [first.slug]
+    page.locator(f'.mark-status[data-claim="{first.pk}"]').focus()
+    assert active() == [str(first.pk)]
     assert info.inner_text() == "Claim: Fell to 4.2%. (Draft)"
     assert problems.found() == []
 

@@ -86,7 +86,7 @@ def test_sources_are_added_and_refused_inline_with_htmx(page):
     # A refusal (422) is swapped in with its errors and the input kept.
     page.locator("#sources .error-summary").wait_for()
     assert page.locator("#sources .error-summary li").all_inner_texts() == [
-        "URL: Enter a valid URL."
+        "URL: Enter a web address starting with http:// or https://."
     ]
     form = page.locator("form.add-source")
     assert form.get_by_label("Title").input_value() == "Labour market overview"

@@ -79,7 +79,7 @@ def test_adding_an_article_with_errors_keeps_the_input(client, reviewer):
     assert response.status_code == 422
     assert Article.objects.count() == 0
     assert error_summary(response) == [
-        "URL of the original: Enter a valid URL.",
+        "URL of the original: Enter a web address starting with http:// or https://.",
         "Body: This field is required.",
     ]
     assert 'value="Budget day"' in response.content.decode()
@@ -96,7 +96,7 @@ def test_article_page_highlights_every_claim_with_its_status(client, reviewer):
     marks = re.findall(
         r'<mark class="hl lane-(\d)[^"]*" data-claim="([^"]+)"[^>]*>(.*?)</mark>', page
     )
-    assert marks == [("0", draft.slug, QUOTE), ("0", published.slug, "wages had not kept up")]
+    assert marks == [("0", str(draft.pk), QUOTE), ("0", str(published.pk), "wages had not kept up")]
     assert 'class="claim-mark' not in page
     # …and each claim's status label is its link.
     labels = re.findall(
@@ -105,8 +105,8 @@ def test_article_page_highlights_every_claim_with_its_status(client, reviewer):
         page,
     )
     assert labels == [
-        ("draft", claim_url(draft), draft.slug),
-        ("published", claim_url(published), published.slug),
+        ("draft", claim_url(draft), str(draft.pk)),
+        ("published", claim_url(published), str(published.pk)),
     ]
     assert re.findall(r'<p data-start="(\d+)">', page) == ["0", str(BODY.index("Critics"))]
     assert "<script>" not in page.split("</head>")[1]  # no inline scripts
@@ -125,10 +125,10 @@ def test_overlapping_claims_are_drawn_as_nested_marks_in_their_own_lanes(client,
     pieces = re.sub(r'<a class="mark-status.*?</a>', "|", paragraph)
     pieces = re.sub(r' title="[^"]*"', "", pieces)
     assert (
-        f'<mark class="hl lane-0 hl--start" data-claim="{wide.slug}">fell to </mark>'
-        f'<mark class="hl lane-1 hl--start" data-claim="{inner.slug}">'
-        f'<mark class="hl lane-0 hl--end" data-claim="{wide.slug}">4.2 percent</mark></mark>|'
-        f'<mark class="hl lane-1 hl--end" data-claim="{inner.slug}"> last year</mark>|'
+        f'<mark class="hl lane-0 hl--start" data-claim="{wide.pk}">fell to </mark>'
+        f'<mark class="hl lane-1 hl--start" data-claim="{inner.pk}">'
+        f'<mark class="hl lane-0 hl--end" data-claim="{wide.pk}">4.2 percent</mark></mark>|'
+        f'<mark class="hl lane-1 hl--end" data-claim="{inner.pk}"> last year</mark>|'
     ) in pieces
 
 

@@ -1,11 +1,15 @@
 import io
 import re
+from html import unescape
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims import workflow
 from claims.enums import ClaimStatus, Rating
@@ -29,6 +33,7 @@ UNPUBLISHED = {
     ClaimStatus.IN_REVIEW: InReviewClaimFactory,
 }
 SECRET = "Zanzibar-secret"
+BODY_WITH_SECRET = f"The minister said unemployment fell. {SECRET}: Zanzibar."
 
 
 def public_pages(client, article=None) -> dict[str, str]:
@@ -64,15 +69,18 @@ def test_unpublished_claim_is_unreachable_everywhere(client, status):
         quote_text="wages had not kept up with prices",
     )
     NoteFactory(claim=claim, body=f"{SECRET} note")
-    assert client.get(reverse("claims:claim", args=[claim.slug])).status_code == 404
-    for name, html in public_pages(client, article).items():
+    # No slug until publication, so its wording has no URL to appear in.
+    assert claim.slug is None
+    wording = slugify(claim.statement)
+    assert client.get(reverse("claims:claim", args=[wording])).status_code == 404
+    for name, html in public_pages(client).items():
         if name == "search":  # the search box echoes the words searched for
             assert "No published fact-checks match." in html
             html = html.replace(f'value="{SECRET}"', "")
         assert SECRET not in html, name
-        assert claim.slug not in html, name
-    article_html = client.get(reverse("claims:article", args=[article.slug])).content.decode()
-    assert "<mark>" not in article_html
+        assert SECRET.lower() not in html, name
+    # Its article has no published claim, so no public page either.
+    assert client.get(reverse("claims:article", args=[article.slug])).status_code == 404
 
 
 def test_published_claim_page_shows_everything_a_reader_needs(client, reviewer, editor):
@@ -110,6 +118,32 @@ def test_withdrawn_claim_shows_the_notice_instead_of_a_verdict(client, editor):
     assert "application/ld+json" not in html
     assert 'class="badge' not in html
     assert claim.slug not in client.get(reverse("claims:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "claims", [(), (ClaimFactory,), (InReviewClaimFactory,), (WithdrawnClaimFactory,)]
+)
+def test_an_article_without_a_published_claim_is_404_for_readers(client, reviewer, claims):
+    """Issue 11.3: such an article was public at /articles/<slug>/ (the API hid it)."""
+    article = ArticleFactory(title="Embargoed interview", body=BODY_WITH_SECRET)
+    for factory in claims:
+        factory(article=article, quote_text="unemployment fell")
+    url = reverse("claims:article", args=[article.slug])
+    anonymous = client.get(url)
+    assert (anonymous.status_code, SECRET in anonymous.content.decode()) == (404, False)
+    client.force_login(reviewer)  # the public route is the same for the desk
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("claims:review_article", args=[article.slug])).status_code == 200
+    PublishedClaimFactory(article=article, quote_text="Zanzibar")
+    client.logout()
+    assert client.get(url).status_code == 200
+
+
+def test_a_withdrawn_claim_does_not_link_to_its_article(client, editor):
+    claim = WithdrawnClaimFactory()
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert reverse("claims:article", args=[claim.article.slug]) not in html
+    assert f"in {claim.article.title} (The Daily Test" in html
 
 
 def test_article_highlights_published_claims_with_their_badges(client):
@@ -239,9 +273,9 @@ def test_feed_contains_published_fact_checks(client):
     root = ElementTree.fromstring(client.get(reverse("claims:feed_rss")).content)
     items = root.findall("./channel/item")
     assert [(i.findtext("title"), i.findtext("description")) for i in items] == [
-        (f"False: {claim.statement}", "Wrong figure.")
+        (f"False: {claim.statement}", "<p>Wrong figure.</p>")
     ]
-    assert items[0].findtext("link") == "http://testserver" + reverse(
+    assert items[0].findtext("link") == "https://factcheck.example.org" + reverse(
         "claims:claim", args=[claim.slug]
     )
 
@@ -253,7 +287,7 @@ def test_corrections_feed_contains_corrections(client, editor):
     root = ElementTree.fromstring(client.get(reverse("claims:corrections_atom")).content)
     entries = root.findall("atom:entry", ns)
     assert [(e.findtext("atom:title", namespaces=ns), e.findtext("atom:summary", namespaces=ns))
-            for e in entries] == [(f"Correction: {claim.statement}", "Fixed.")]  # fmt: skip
+            for e in entries] == [(f"Correction: {claim.statement}", "<p>Fixed.</p>")]  # fmt: skip
 
 
 def test_sitemap_lists_public_pages_only(client):
@@ -274,7 +308,8 @@ def test_sitemap_lists_public_pages_only(client):
             base + reverse("claims:methodology"),
         ]
     )
-    assert hidden.slug not in client.get(reverse("sitemap")).content.decode()
+    assert hidden.slug is None
+    assert slugify(hidden.statement) not in client.get(reverse("sitemap")).content.decode()
 
 
 def test_robots_txt(client):
@@ -392,3 +427,105 @@ def test_claim_page_shows_each_sources_link_health_and_archived_copy(client):
         '<a href="https://web.archive.org/x" rel="noopener noreferrer">Archived copy'
         '<span class="visually-hidden"> of Dead one</span></a>'
     ) in html
+
+
+def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, token_for):
+    """Issue 11.2: a draft "Internal draft: mayor Smith is lying again" was published at
+    /claims/internal-draft-mayor-smith-is-lying-again-…/ and that slug appeared in cards,
+    canonical links, og:url, JSON-LD, feeds, the sitemap and the API. The slug is now
+    given at publication, from the approved statement, and kept through corrections."""
+    article = ArticleFactory()
+    api = Client()
+    auth, editor_auth = token_for(reviewer), token_for(editor)
+
+    def call(method, path, body, auth):
+        response = getattr(api, method)(path, body, content_type="application/json", **auth)
+        assert response.status_code in {200, 201}, response.content
+        return response.json()
+
+    draft = call(
+        "post",
+        "/api/v1/claims/",
+        {
+            "article": article.slug,
+            "quote": "unemployment fell to 4.2 percent last year",
+            "start_offset": 18,
+            "end_offset": 60,
+            "statement": "Internal draft: mayor Smith is lying again",
+            "claimant": "The minister",
+        },
+        auth,
+    )
+    url = urlsplit(draft["api_url"]).path
+    assert (draft["slug"], url) == (None, f"/api/v1/claims/{draft['id']}/")
+    call("post", url + "transitions/", {"action": "start", "version": 1}, auth)
+    call("post", url + "sources/", {"url": "https://stats.example.org/", "title": "Stats"}, auth)
+    changes = {"statement": "The minister overstated the fall in unemployment."}
+    verdict = {"rating": "misleading", "summary": "It fell less.", "explanation": "4.3%."}
+    call("patch", url, {"version": 2, **changes, **verdict}, auth)
+    call("post", url + "transitions/", {"action": "submit", "version": 3}, auth)
+    published = call("post", url + "transitions/", {"action": "approve", "version": 4}, editor_auth)
+    slug = "the-minister-overstated-the-fall-in-unemployment"
+    assert published["slug"] == slug
+    call(
+        "post",
+        url + "transitions/",
+        {"action": "correct", "version": 5, "comment": "Wording.", "summary": "It fell less"},
+        editor_auth,
+    )
+    assert Claim.objects.get(pk=draft["id"]).slug == slug  # a correction keeps it
+
+    crawl = public_pages(client, article)
+    crawl["claim"] = client.get(reverse("claims:claim", args=[slug])).content.decode()
+    for path in ("/api/v1/claims/", f"/api/v1/claims/{slug}/", f"/api/v1/articles/{article.slug}/"):
+        crawl[path] = Client().get(path).content.decode()
+    assert (
+        f'<link rel="canonical" href="https://factcheck.example.org/claims/{slug}/">'
+        in (crawl["claim"])
+    )
+    for name, body in crawl.items():
+        assert "internal" not in body.lower(), name
+        assert "lying" not in body, name
+    assert slug in crawl["feed_atom"] and slug in crawl["sitemap"]
+    assert client.get("/claims/internal-draft-mayor-smith-is-lying-again/").status_code == 404
+
+
+MARKUP = 'A <b>bold</b> claim & <img src=x onerror="alert(1)"> <a href="https://evil.example">x</a>'
+
+
+def feed_texts(client, name: str) -> list[str]:
+    """What a feed reader shows for each item's summary: the XML is decoded, then its HTML
+    is rendered (here: its text, and which elements it has)."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(client.get(reverse(name)).content)
+    if name.endswith("rss"):
+        summaries = [item.find("description") for item in root.iter("item")]
+    else:
+        summaries = [entry.find(f"{atom}summary") for entry in root.iter(f"{atom}entry")]
+        assert {summary.get("type") for summary in summaries} == {"html"}
+    shown = []
+    for summary in summaries:
+        html_text = summary.text
+        assert set(re.findall(r"<\s*([a-zA-Z]+)", html_text)) <= {"p", "br"}, html_text
+        text = re.sub(r"<br\s*/?>", "\n", html_text.replace("</p>\n\n<p>", "\n\n"))
+        shown.append(unescape(re.sub(r"</?p>", "", text)))
+    return shown
+
+
+@pytest.mark.parametrize("feed", ["claims:feed_rss", "claims:feed_atom"])
+def test_feeds_send_summaries_as_text_not_markup(client, feed):
+    """Issue 11.5: markup typed into a summary reached feed readers as HTML."""
+    PublishedClaimFactory(summary=MARKUP)
+    assert feed_texts(client, feed) == [MARKUP]
+
+
+@pytest.mark.parametrize("feed", ["claims:corrections_rss", "claims:corrections_atom"])
+def test_feeds_send_correction_notes_and_withdrawal_reasons_as_text(client, editor, feed):
+    corrected = PublishedClaimFactory()
+    workflow.correct_claim(
+        corrected, by=editor, version=corrected.version, note=MARKUP, summary="New"
+    )
+    withdrawn = PublishedClaimFactory(article=corrected.article, quote_text="part-time workers")
+    reason = "Two lines:\n<script>alert(1)</script>"
+    workflow.withdraw_claim(withdrawn, by=editor, version=withdrawn.version, reason=reason)
+    assert feed_texts(client, feed) == [reason, MARKUP]

@@ -130,7 +130,7 @@ def test_archived_copy_must_be_a_web_address(client, reviewer):
     source = SourceFactory(claim=PublishedClaimFactory())
     client.force_login(reviewer)
     response = client.post(urls(source)["archive"], {"archived_url": "javascript:x"}, follow=True)
-    assert "Enter a valid URL." in response.content.decode()
+    assert "Enter a web address starting with http:// or https://." in response.content.decode()
     assert Source.objects.get().archived_url == ""
 
 

@@ -66,7 +66,7 @@ def test_an_invalid_source_keeps_the_input(client, reviewer):
         )
         assert response.status_code == 422
         assert error_summary(response) == [
-            "URL: Enter a valid URL.",
+            "URL: Enter a web address starting with http:// or https://.",
             "Title: This field is required.",
         ]
         assert 'value="ftp://stats.example.org/x"' in response.content.decode()

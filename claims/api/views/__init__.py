@@ -8,9 +8,9 @@ at their own URL, with the reason instead of the verdict), and articles that hav
 published claim — the querysets are narrowed *before* any filter applies. Reviewers and
 editors see everything.
 
-Lookups: claims and articles by slug everywhere (public reads and workflow endpoints
-alike; a slug never changes once given), sources by id (they have no slug and no public
-URL).
+Lookups: a claim by id (reviewers and editors, any claim) or by its public slug (anyone;
+published and withdrawn claims only: the slug is given at first publication and never
+changes); articles by slug; sources by id (they have no slug and no public URL).
 """
 
 from .articles import ArticleViewSet

@@ -1,7 +1,7 @@
 """A claim's assignment through the API: assignee, due date, requested approver.
 
 A mixin of :class:`~claims.api.views.claims.ClaimViewSet` (``POST
-/api/v1/claims/{slug}/assignment/``), calling :mod:`claims.assignment` as the claim
+/api/v1/claims/{id_or_slug}/assignment/``), calling :mod:`claims.assignment` as the claim
 editor's assignment box does, so the same rules hold: roles, four eyes, the version.
 """
 
@@ -16,7 +16,7 @@ from ... import assignment
 from ..errors import error_responses
 from ..inputs import VersionField
 from ..serializers import ClaimSerializer
-from .base import WRITE
+from .base import CLAIM, WRITE
 
 User = get_user_model()
 
@@ -61,6 +61,7 @@ class AssignmentSerializer(serializers.Serializer):
 class AssignmentActions:
     @extend_schema(
         summary="Assign a claim, set its due date, request an approver",
+        parameters=[CLAIM],
         description="Each value that changes is its own event in the claim's history "
         "(`assign`, `set_due_date`, `request_approver`, with the value before and after), "
         "and raises the claim's version by one. Only claims in progress (draft, "
@@ -72,7 +73,7 @@ class AssignmentActions:
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["post"])
-    def assignment(self, request, slug=None):
+    def assignment(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(AssignmentSerializer)
         assignment.update_assignment(

@@ -1,10 +1,29 @@
 """What every endpoint shares: lookups, documented error statuses, no caching when signed in."""
 
+from drf_spectacular.utils import OpenApiParameter
+
 from ... import roles
 
 SLUG_REGEX = r"[-a-zA-Z0-9_]+"
 ID_REGEX = r"[0-9]+"
+# Longer numbers cannot be ids (a 64-bit key has at most 19 digits): 404, not an overflow.
+MAX_ID_DIGITS = 18
 CACHE_CONTROL = "private, no-store"
+
+# A claim has an id from its creation and a public slug only from its first publication
+# (so a draft's wording never appears in a URL): reviewers address any claim by id, and
+# anyone addresses a published or withdrawn claim by its slug. Slugs are never all digits.
+CLAIM_LOOKUP = "id_or_slug"
+CLAIM = OpenApiParameter(
+    CLAIM_LOOKUP,
+    str,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_REGEX}$",
+    description="The claim's `id` (reviewers and editors: every claim, from its creation) "
+    "or its `slug` (anyone: published and withdrawn claims; given at first publication "
+    "from the approved statement and never changed). An id from a client without a "
+    "reviewer role is 404. `api_url` in every response is the address to use.",
+)
 
 # Error statuses each kind of endpoint documents (401: a bad token fails everywhere).
 READ = (401, 404, 429)

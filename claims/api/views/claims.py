@@ -1,13 +1,14 @@
 """Claims: reads for anyone (published ones), the workflow for reviewers and editors."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -32,7 +33,16 @@ from ..serializers import (
     SourceSerializer,
 )
 from .assignment import AssignmentActions
-from .base import READ, READ_PUBLIC_LIST, SLUG_REGEX, WRITE, ApiView
+from .base import (
+    CLAIM,
+    CLAIM_LOOKUP,
+    MAX_ID_DIGITS,
+    READ,
+    READ_PUBLIC_LIST,
+    SLUG_REGEX,
+    WRITE,
+    ApiView,
+)
 
 ANY_CLAIM = PolymorphicProxySerializer(
     component_name="ClaimForAnyone",
@@ -61,6 +71,7 @@ CLAIM_ROLE_NOTE = (
         summary="A claim",
         description="Without a reviewer role, only published and withdrawn claims exist; "
         "anything else is 404." + CLAIM_ROLE_NOTE,
+        parameters=[CLAIM],
         responses={200: ANY_CLAIM, **error_responses(*READ)},
     ),
     create=extend_schema(
@@ -74,13 +85,14 @@ CLAIM_ROLE_NOTE = (
         summary="Edit a claim's content or verdict",
         description="Only while the claim is draft or researching (else 409 `locked`). Send "
         "the `version` you based the change on; a stale one is 409 `stale_version`.",
+        parameters=[CLAIM],
         request=ClaimUpdateSerializer,
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     ),
 )
 class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     queryset = Claim.objects.all()
-    lookup_field = "slug"
+    lookup_url_kwarg = CLAIM_LOOKUP
     lookup_value_regex = SLUG_REGEX
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     filterset_class = ClaimFilter
@@ -117,6 +129,19 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     def get_serializer_class(self):
         return ClaimSerializer if self.is_reviewer() else PublicClaimSerializer
 
+    def get_object(self) -> Claim:
+        """The claim named by the URL: by id for reviewers, by public slug for anyone."""
+        key = self.kwargs[CLAIM_LOOKUP]
+        if key.isdigit():
+            if not self.is_reviewer() or len(key) > MAX_ID_DIGITS:
+                raise exceptions.NotFound()
+            lookup = {"pk": int(key)}
+        else:
+            lookup = {"slug": key}
+        claim = get_object_or_404(self.get_queryset(), **lookup)
+        self.check_object_permissions(self.request, claim)
+        return claim
+
     def _claim_response(self, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
         claim = self.get_queryset().get(pk=pk)
         data = ClaimSerializer(claim, context=self.get_serializer_context()).data
@@ -127,7 +152,7 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def retrieve(self, request, slug=None):
+    def retrieve(self, request, id_or_slug=None):
         return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request):
@@ -145,7 +170,7 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
         )
         return self._claim_response(claim.pk, status.HTTP_201_CREATED)
 
-    def partial_update(self, request, slug=None):
+    def partial_update(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(ClaimUpdateSerializer)
         workflow.edit_claim(
@@ -159,6 +184,7 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
 
     @extend_schema(
         summary="Perform a workflow transition",
+        parameters=[CLAIM],
         description="start, submit, approve, reject, withdraw or correct — the same rules as "
         "the reviewer UI: roles (403 `not_permitted`), four eyes (the submitter cannot "
         "approve: 403), completeness (400 `incomplete`), the state (409 "
@@ -169,7 +195,7 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
         responses={200: ClaimSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, slug=None):
+    def transitions(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(TransitionSerializer)
         data = form.validated_data
@@ -185,12 +211,13 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
 
     @extend_schema(
         summary="A claim's history",
+        parameters=[CLAIM],
         description="Every event, oldest first: who did what, when, from which status to "
         "which, and the version after it. Reviewers and editors.",
         responses={200: ClaimEventSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @action(detail=True, methods=["get"])
-    def events(self, request, slug=None):
+    def events(self, request, id_or_slug=None):
         claim = self.get_object()
         events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
         page = self.paginate_queryset(events.order_by("created_at", "id"))
@@ -199,18 +226,20 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's sources",
+        parameters=[CLAIM],
         description="With their ids and versions, for editing. Reviewers and editors.",
         responses={200: SourceSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @extend_schema(
         methods=["POST"],
         summary="Cite a source",
+        parameters=[CLAIM],
         description="Only while the claim is draft or researching (else 409 `locked`).",
         request=SourceInputSerializer,
         responses={201: SourceSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["get", "post"])
-    def sources(self, request, slug=None):
+    def sources(self, request, id_or_slug=None):
         claim = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
@@ -225,17 +254,19 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     @extend_schema(
         methods=["GET"],
         summary="A claim's internal notes",
+        parameters=[CLAIM],
         description="Never shown to readers. Reviewers and editors.",
         responses={200: NoteSerializer(many=True), **error_responses(401, 403, 404, 429)},
     )
     @extend_schema(
         methods=["POST"],
         summary="Add an internal note",
+        parameters=[CLAIM],
         request=NoteInputSerializer,
         responses={201: NoteSerializer, **error_responses(*WRITE)},
     )
     @action(detail=True, methods=["get", "post"])
-    def notes(self, request, slug=None):
+    def notes(self, request, id_or_slug=None):
         claim = self.get_object()
         if request.method == "GET":
             notes = Note.objects.filter(claim=claim).select_related("author")
