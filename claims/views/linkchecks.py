@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import editing
 from ..errors import WorkflowError
 from ..models import Source
-from .access import refusal_status, reviewer_required
+from .access import reviewer_required
 
 
 class ArchivedCopyForm(forms.Form):
@@ -58,7 +58,7 @@ def source_check(request, pk: int, source_pk: int):
     except WorkflowError as exc:
         messages.error(request, exc.message)
         if request.htmx:
-            return _health(request, source, pending=False, status=refusal_status(exc))
+            return _health(request, source, pending=False, status=exc.http_status)
         return _back(pk, source_pk)
     if not request.htmx:
         messages.success(
@@ -87,13 +87,20 @@ def source_archive(request, pk: int, source_pk: int):
     form = ArchivedCopyForm(request.POST)
     if form.is_valid():
         try:
-            editing.record_archived_copy(
+            result = editing.record_archived_copy(
                 source, by=request.user, archived_url=form.cleaned_data["archived_url"]
             )
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Archived copy saved.")
+            messages.success(
+                request,
+                "Archived copy proposed: readers see it once an editor who did not propose "
+                "it approves."
+                if result.proposal
+                else "Archived copy saved. It counts as evidence once it is verified to hold "
+                "the quoted passage.",
+            )
     else:
         messages.error(request, " ".join(form.errors.get("archived_url", ["Invalid URL."])))
     if request.htmx:

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import annotate, claimreview
-from ..enums import ClaimStatus, Rating
+from .. import annotate, claimreview, events, history, workflow
+from ..enums import Action, ClaimStatus, Rating
 from ..filters import PublicClaimFilter
-from ..models import Article, Claim, ClaimEvent, Source
+from ..models import Article, Claim, ClaimEvent, Correction, Source
 from ..public_cache import cached_public_page
-from ..workflow import TRANSITIONS
+from ..rules import REAFFIRM, TRANSITIONS
 
 
 def absolute_url(request, path: str) -> str:
@@ -54,7 +54,13 @@ def home(request):
     )
 
 
+# The events a public claim page reads: who researched it (contributions before it was
+# published), who approved it, and its reaffirmations.
+PUBLIC_RECORD_ACTIONS = workflow.CONTRIBUTING_ACTIONS | {Action.APPROVE, Action.REAFFIRM}
+
+
 def _public_claim(slug: str) -> Claim:
+    record = ClaimEvent.objects.filter(action__in=PUBLIC_RECORD_ACTIONS).select_related("actor")
     queryset = (
         Claim.objects.public()
         .select_related("article", "submitted_by", "approved_by")
@@ -63,7 +69,17 @@ def _public_claim(slug: str) -> Claim:
             Prefetch(
                 "sources", queryset=Source.objects.select_related("last_check").order_by("id")
             ),
-            "corrections",
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related(
+                    "event__actor", "event__proposal__proposed_by"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=record.order_by("created_at", "pk"),
+                to_attr="public_record_events",
+            ),
         )
     )
     return get_object_or_404(queryset, slug=slug)
@@ -77,6 +93,7 @@ def claim_detail(request, slug: str):
     json_ld = None
     if claim.status == ClaimStatus.PUBLISHED:
         json_ld = claimreview.as_json_ld(claimreview.claim_review(claim, url=url))
+    reaffirmed = [e for e in claim.public_record_events if e.action == Action.REAFFIRM]
     return render(
         request,
         "public/claim.html",
@@ -87,6 +104,36 @@ def claim_detail(request, slug: str):
             "json_ld": json_ld,
             "article_url": reverse("claims:article", args=[claim.article.slug])
             + f"#quote-{claim.slug}",
+            "researchers": workflow.researchers(claim),
+            "reaffirmed": reaffirmed[-1] if reaffirmed else None,
+            "sources": [(source, source.link_status) for source in claim.sources.all()],
+        },
+    )
+
+
+@require_safe
+@cached_public_page
+def claim_versions(request, slug: str):
+    """The previous versions of the verdict, dated, with what changed: from the first
+    publication on, never anything from before it (drafts and research stay internal).
+    A withdrawn fact-check lists its versions' dates and notes but, as its page does, no
+    longer shows the verdict itself."""
+    claim = get_object_or_404(
+        Claim.objects.public().select_related("article").prefetch_related("tags", "sources"),
+        slug=slug,
+    )
+    record = (
+        ClaimEvent.objects.filter(claim=claim).select_related("actor").order_by("created_at", "pk")
+    )
+    versions = history.verdict_versions(history.versions(record, events.claim_state(claim)))
+    return render(
+        request,
+        "public/claim_versions.html",
+        {
+            "claim": claim,
+            "versions": list(reversed(versions)),
+            "show_verdict": claim.status == ClaimStatus.PUBLISHED,
+            "canonical_url": absolute_url(request, reverse("claims:claim_versions", args=[slug])),
         },
     )
 
@@ -139,6 +186,7 @@ def methodology(request):
         {
             "ratings": list(Rating),
             "transitions": TRANSITIONS.values(),
+            "reaffirm": REAFFIRM,
             "canonical_url": absolute_url(request, reverse("claims:methodology")),
         },
     )

@@ -18,12 +18,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from claims import proposals
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     PublishedClaimFactory,
     SourceFactory,
     WithdrawnClaimFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +41,8 @@ OPERATIONS = {
     ("/api/v1/claims/{slug}/", "patch"),
     ("/api/v1/claims/{slug}/events/", "get"),
     ("/api/v1/claims/{slug}/transitions/", "post"),
+    ("/api/v1/claims/{slug}/reaffirm/", "post"),
+    ("/api/v1/claims/{slug}/versions/", "get"),
     ("/api/v1/claims/{slug}/sources/", "get"),
     ("/api/v1/claims/{slug}/sources/", "post"),
     ("/api/v1/claims/{slug}/notes/", "get"),
@@ -52,8 +56,15 @@ OPERATIONS = {
     ("/api/v1/articles/", "post"),
     ("/api/v1/articles/{slug}/", "get"),
     ("/api/v1/articles/{slug}/", "patch"),
+    ("/api/v1/articles/{slug}/preview/", "post"),
+    ("/api/v1/articles/{slug}/revisions/", "get"),
+    ("/api/v1/proposals/", "get"),
+    ("/api/v1/proposals/", "post"),
+    ("/api/v1/proposals/{id}/", "get"),
+    ("/api/v1/proposals/{id}/approve/", "post"),
+    ("/api/v1/proposals/{id}/cancel/", "post"),
 }
-WRITE_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "429"}
+WRITE_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422", "429"}
 
 
 @pytest.fixture
@@ -169,10 +180,14 @@ def _data() -> dict:
     source = SourceFactory(claim=draft)
     withdrawn = WithdrawnClaimFactory(article=published.article)
     ArticleFactory()  # no claims: invisible to readers
+    proposal = proposals.propose_correction(
+        published, by=user_with_role("fuzz-editor", "Editors"), version=1, note="N", summary="S"
+    )
     return {
         "claims": [published.slug, draft.slug, withdrawn.slug],
         "articles": [published.article.slug],
         "sources": [str(source.pk)],
+        "proposals": [str(proposal.pk)],
     }
 
 
@@ -182,7 +197,8 @@ def _known_keys(operation, data: dict) -> list[dict]:
         keys = data["claims"] if path.startswith("/api/v1/claims/") else data["articles"]
         return [{"slug": key} for key in keys]
     if "{id}" in path:
-        return [{"id": key} for key in data["sources"]]
+        keys = data["proposals"] if path.startswith("/api/v1/proposals/") else data["sources"]
+        return [{"id": key} for key in keys]
     return []
 
 

@@ -15,7 +15,8 @@ URL).
 
 from .articles import ArticleViewSet
 from .claims import ClaimViewSet
+from .proposals import ProposalViewSet
 from .ratings import RatingScaleView
 from .sources import SourceViewSet
 
-__all__ = ["ArticleViewSet", "ClaimViewSet", "RatingScaleView", "SourceViewSet"]
+__all__ = ["ArticleViewSet", "ClaimViewSet", "ProposalViewSet", "RatingScaleView", "SourceViewSet"]
