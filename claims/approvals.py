@@ -32,7 +32,7 @@ def approve_proposal(proposal: Proposal, *, by) -> Proposal:
        superseded.
     """
     rule = proposals.RULES[proposal.kind]
-    rules.require_role(by, rules.EDITOR, f"approve {rule.noun}s")
+    rules.require_role(by, rules.EDITOR, f"approve {rule.article} {rule.noun}")
     try:
         with transaction.atomic():
             current = Proposal.objects.select_for_update().get(pk=proposal.pk)

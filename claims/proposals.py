@@ -42,7 +42,8 @@ class ProposalRule:
 
     kind: ProposalKind
     role: str  # who may propose it; approving always takes an editor
-    noun: str  # "this correction" / "approve the correction"
+    noun: str  # "correction": "this correction", "approve a correction"
+    article: str  # "a" or "an"
     approve_label: str
     approved: str
     cancelled: str = "Proposal cancelled: nothing changes for readers."
@@ -55,6 +56,7 @@ RULES: dict[str, ProposalRule] = {
             ProposalKind.CORRECTION,
             rules.EDITOR,
             "correction",
+            "a",
             approve_label="Approve and publish the correction",
             approved="Correction approved and published.",
         ),
@@ -62,6 +64,7 @@ RULES: dict[str, ProposalRule] = {
             ProposalKind.WITHDRAWAL,
             rules.EDITOR,
             "withdrawal",
+            "a",
             approve_label="Approve the withdrawal",
             approved="Withdrawal approved: readers now see the reason instead of the verdict.",
         ),
@@ -69,6 +72,7 @@ RULES: dict[str, ProposalRule] = {
             ProposalKind.ARTICLE_EDIT,
             rules.REVIEWER,
             "article edit",
+            "an",
             approve_label="Approve the article edit",
             approved="Article edit approved: readers now see the new revision.",
         ),
@@ -76,6 +80,7 @@ RULES: dict[str, ProposalRule] = {
             ProposalKind.ARCHIVED_COPY,
             rules.REVIEWER,
             "archived copy",
+            "an",
             approve_label="Approve the archived copy",
             approved="Archived copy approved: readers see it beside the original link.",
         ),

@@ -150,9 +150,8 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["state", "proposed_at"], name="proposal_state_time")]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_kind_display()} proposed by {self.proposed_by} ({self.get_state_display()})"
-        )
+        target = self.claim or self.article
+        return f"{self.get_kind_display()} of “{target}” proposed by {self.proposed_by}"
 
     @property
     def is_pending(self) -> bool:

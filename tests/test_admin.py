@@ -447,7 +447,7 @@ def test_correct_one_claim_with_a_new_verdict(admin_client):
         follow=True,
     )
     assert _messages(approve) == [
-        f"“{proposal}”: You proposed it, so you cannot approve this correction: everything "
+        f"{proposal}: You proposed it, so you cannot approve this correction: everything "
         "readers see is checked by two people. Ask another editor to approve it."
     ]
     correction_editor = user_with_role("cora", None, is_staff=True, is_superuser=True)
@@ -458,7 +458,7 @@ def test_correct_one_claim_with_a_new_verdict(admin_client):
         follow=True,
     )
     proposal.refresh_from_db()
-    assert _messages(approved) == [f"“{proposal}”: approved and applied."]
+    assert _messages(approved) == [f"{proposal}: approved and applied."]
     correction = Correction.objects.get()
     assert (correction.rating_before, correction.rating_after, correction.changed_fields) == (
         "mixed",

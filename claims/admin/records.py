@@ -80,7 +80,7 @@ class CorrectionAdmin(ViewOnlyMixin, admin.ModelAdmin):
 class ProposalAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """Changes waiting for a second editor; approve or cancel them with the actions."""
 
-    list_display = ["__str__", "kind", "state", "claim", "article", "proposed_by", "proposed_at"]
+    list_display = ["kind", "state", "claim", "article", "proposed_by", "proposed_at"]
     list_filter = ["state", "kind"]
     list_select_related = ["claim", "article", "proposed_by"]
     search_fields = ["note", "claim__statement", "article__title", "proposed_by__username"]
@@ -88,13 +88,14 @@ class ProposalAdmin(ViewOnlyMixin, admin.ModelAdmin):
     actions = ["approve", "cancel"]
 
     def _decide(self, request, queryset, decide, done: str) -> None:
-        for proposal in queryset.order_by("pk"):
+        for proposal in queryset.select_related("claim", "article", "proposed_by").order_by("pk"):
+            label = str(proposal)
             try:
                 decide(proposal)
             except WorkflowError as exc:
-                self.message_user(request, f"“{proposal}”: {exc.message}", messages.ERROR)
+                self.message_user(request, f"{label}: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"“{proposal}”: {done}", messages.SUCCESS)
+                self.message_user(request, f"{label}: {done}", messages.SUCCESS)
 
     @admin.action(description="Approve the selected proposals (four eyes apply)")
     def approve(self, request, queryset):

@@ -185,7 +185,7 @@ CASES = {
         "post",
         "/api/v1/proposals/{o.proposal.pk}/approve/",
         expect={**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
-        refusal="Only an editor can approve withdrawals.",
+        refusal="Only an editor can approve a withdrawal.",
     ),
     "cancel a proposal": Case(
         "post",
