@@ -162,6 +162,9 @@ def assess(
 # --- What readers and the desk are told ----------------------------------------------------
 
 
+ARCHIVED = " — archived copy"
+
+
 @dataclass(frozen=True)
 class LinkStatus:
     """One source's link health in words, for readers and for the desk.
@@ -179,6 +182,11 @@ class LinkStatus:
     needs_attention: bool = False
     failing: bool = False
 
+    @property
+    def reader_lead(self) -> str | None:
+        """The reader's words without the archived-copy tail (pages link the copy there)."""
+        return self.reader.removesuffix(ARCHIVED) if self.reader else None
+
 
 def link_status(
     *,
@@ -194,7 +202,7 @@ def link_status(
     archive_verified: bool | None = None,
 ) -> LinkStatus:
     """The reader-facing and desk-facing state of one source (pure)."""
-    archived = " — archived copy" if archived_url else ""
+    archived = ARCHIVED if archived_url else ""
     if archived_url and archive_verified is True:
         archive_desk = " An archived copy is recorded and verified."
     elif archived_url and archive_verified is False:

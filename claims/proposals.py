@@ -89,16 +89,12 @@ RULES: dict[str, ProposalRule] = {
 PUBLIC_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN)
 
 
-def target_claim(proposal: Proposal) -> Claim | None:
-    """The claim whose history records the proposal's steps (none for an article edit)."""
-    return proposal.claim
-
-
 def _event(proposal: Proposal, *, by, action: Action, comment: str = "") -> None:
-    claim = target_claim(proposal)
-    if claim is None:
+    """A step of the proposal on its claim's history (an article edit has no claim: its
+    steps are on the proposal row, and its approval on the article's revisions)."""
+    if proposal.claim_id is None:
         return
-    claim = Claim.objects.get(pk=claim.pk)
+    claim = Claim.objects.get(pk=proposal.claim_id)
     record_event(
         claim,
         by=by,

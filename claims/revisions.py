@@ -233,11 +233,3 @@ def apply_article_edit(proposal: Proposal, *, by) -> ArticleRevision:
     if plan.refused:
         raise Invalid(" ".join(plan.problems.values()), plan.problems)
     return _write(current, plan, actor=proposal.proposed_by, approved_by=by, proposal=proposal)
-
-
-def proposed_article(proposal: Proposal) -> Article:
-    """The article as a pending edit proposal would make it (unsaved, for showing)."""
-    article = Article.objects.get(pk=proposal.article_id)
-    for name, value in fields_from_json(proposal.values).items():
-        setattr(article, name, value)
-    return article

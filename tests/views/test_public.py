@@ -374,3 +374,27 @@ def test_claim_page_shows_each_sources_link_health_and_archived_copy(client):
         '<a href="https://web.archive.org/x" rel="noopener noreferrer">Archived copy'
         '<span class="visually-hidden"> of Dead one</span></a>'
     ) in html
+
+
+def test_a_dead_source_with_an_archived_copy_says_so_in_readers_words(client):
+    from django.utils import timezone
+
+    from claims.enums import SourceHealth
+    from claims.models import Source
+
+    claim = PublishedClaimFactory()
+    source = SourceFactory(claim=claim, title="Release", archived_url="https://archive.example/r")
+    Source.objects.filter(pk=source.pk).update(
+        health=SourceHealth.DEAD,
+        last_checked_at=timezone.now(),
+        consecutive_failures=3,
+        archive_verified=True,
+        archive_checked_at=timezone.now(),
+    )
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert re.search(
+        r'<span class="health health--dead_archived">The page no longer exists</span> — '
+        r'<a href="https://archive.example/r" rel="noopener noreferrer">archived copy'
+        r'<span class="visually-hidden"> of Release</span></a> \(verified <time',
+        html,
+    )
