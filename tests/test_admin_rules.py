@@ -218,3 +218,29 @@ def test_a_reviewer_adds_tags_but_only_an_editor_renames(client):
     tag = Tag.objects.get()
     assert client.post(_url(Tag, "change", tag.pk), {"name": "Homes"}).status_code == 403
     assert Tag.objects.get().name == "Housing"
+
+
+def test_a_reviewer_adds_an_article_in_the_admin_as_revision_one(client):
+    rita = staff("rita", "Reviewers")
+    client.force_login(rita)
+    data = {
+        "title": "Budget day",
+        "standfirst": "",
+        "author": "",
+        "outlet": "The Daily Test",
+        "url": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "language": "en",
+        "body": "The minister said taxes fell.\r\n\r\nThat is all.",
+        "comment": "",
+    }
+    for prefix in ("claims", "proposals", "revisions"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(_url(Article, "add"), data)
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == _url(Article, "changelist")
+    assert (article.body, article.version) == ("The minister said taxes fell.\n\nThat is all.", 1)
+    revision = article.revisions.get()
+    assert (revision.number, revision.actor, revision.body) == (1, rita, article.body)

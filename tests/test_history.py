@@ -331,3 +331,37 @@ def test_word_diff_works_on_words_and_keeps_everything():
     assert kept == "The rate fell to 4.2%."
     assert history.word_diff("", "New.") == [("insert", "New.")]
     assert history.word_diff("Same.", "Same.") == [("equal", "Same.")]
+
+
+def test_the_public_versions_page_never_shows_what_came_before_publication(client):
+    rita = user_with_role("rita", "Reviewers")
+    eddie, erin = user_with_role("eddie", "Editors"), user_with_role("erin", "Editors")
+    article = editing.create_article(by=rita, title="Budget day", body=BODY)
+    start = BODY.index(QUOTE)
+    claim = editing.create_claim(
+        article, by=rita, quote=QUOTE, start_offset=start, end_offset=start + len(QUOTE),
+        statement="Unemployment fell.", claimant="The minister",
+    )  # fmt: skip
+    workflow.start_claim(claim, by=rita, version=1)
+    editing.add_source(claim, by=rita, url="https://stats.example.org/a", title="Release")
+    workflow.edit_claim(
+        claim, by=rita, version=2,
+        changes={"rating": Rating.FALSE, "summary": DRAFT_ONLY, "explanation": "First try."},
+    )  # fmt: skip
+    workflow.edit_claim(
+        claim, by=rita, version=3,
+        changes={"rating": Rating.MIXED, "summary": "Published wording.", "explanation": "Why."},
+    )  # fmt: skip
+    workflow.submit_claim(claim, by=rita, version=4)
+    workflow.approve_claim(claim, by=erin, version=5)
+    proposal = proposals.propose_correction(
+        claim, by=eddie, version=6, note="Revised.", summary="Corrected wording."
+    )
+    approvals.approve_proposal(proposal, by=erin)
+
+    page = client.get(reverse("claims:claim_versions", args=[claim.slug])).content.decode()
+
+    assert "<dt>Verdict</dt><dd>Published wording.</dd>" in page
+    assert "<dt>Verdict</dt><dd>Corrected wording.</dd>" in page
+    assert DRAFT_ONLY not in page and "First try." not in page
+    assert "<dd>False</dd>" not in page  # the rating it had only in research

@@ -24,6 +24,9 @@ class ChangeEntrySerializer(serializers.Serializer):
     after = serializers.JSONField(required=False)
     source = serializers.IntegerField(allow_null=True, required=False)
     recorded = serializers.BooleanField(required=False)
+    label = serializers.CharField(
+        required=False, help_text="On unrecorded entries: what the old entry said (a name, a URL)."
+    )
 
 
 class ClaimEventSerializer(OutputSerializer):
@@ -52,8 +55,9 @@ class ClaimEventSerializer(OutputSerializer):
 
     @extend_schema_field(ChangeEntrySerializer(many=True))
     def get_changes(self, event: ClaimEvent) -> list[dict]:
+        # Old entries (and the link checker's flags) are plain strings: a label, no values.
         return [
-            entry if isinstance(entry, dict) else {"field": str(entry), "recorded": False}
+            entry if isinstance(entry, dict) else {"field": "", "recorded": False, "label": entry}
             for entry in event.changes
         ]
 

@@ -462,6 +462,9 @@ class ClaimSerializer(OutputSerializer):
         serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.TRANSITIONS)))
     )
     def get_allowed_actions(self, claim: Claim) -> list[str]:
+        """What this user may start now: approve only if they did not contribute to the
+        claim; correct and withdraw file a proposal (not offered while one of the kind
+        waits)."""
         return [a.value for a in workflow.allowed_actions(claim, self.context["request"].user)]
 
     @extend_schema_field(OpenApiTypes.BOOL)

@@ -155,3 +155,25 @@ def test_dashboard_attention_lists_changed_and_passage_missing(client, editor):
     response = client.get(reverse("claims:review_dashboard"))
     section = next(s for s in response.context["sections"] if s["id"] == "attention")
     assert sorted(c.pk for c in section["claims"]) == sorted(flagged)
+
+
+def test_with_htmx_the_archived_copy_answer_says_it_is_a_proposal(client, reviewer):
+    source = SourceFactory(claim=PublishedClaimFactory())
+    client.force_login(reviewer)
+    response = client.post(
+        urls(source)["archive"],
+        {"archived_url": "https://web.archive.org/web/2023/x"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert page.strip().startswith(f'<div class="source-health" id="source-{source.pk}-health"')
+    assert (
+        '<div id="messages" class="messages" role="status" aria-live="polite" hx-swap-oob' in page
+    )
+    assert shown_messages(response) == [
+        (
+            "success",
+            "Archived copy proposed: readers see it once an editor who did not propose it "
+            "approves.",
+        )
+    ]
