@@ -254,8 +254,10 @@ def main() -> None:
         page = client.get(f"/claims/{slug}/")
         html = page.text
         assert page.status_code == 200, page.status_code
-        assert '<span class="health health--ok">OK</span>' in html, html
-        assert "the quoted passage is still on the page" in html
+        assert (
+            '<span class="health health--ok">The page is still online and still contains '
+            "the quoted passage</span>"
+        ) in html, html
         assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
         assert "script-src 'self'" in page.headers["Content-Security-Policy"]
         log("public claim page shows the link health")

@@ -105,6 +105,12 @@ class Action(models.TextChoices):
     ASK_CLAIMANT = "ask_claimant", "Asked the claimant for a reply"
     RECORD_REPLY = "record_reply", "Recorded the claimant's answer"
     PUBLISH_REPLY = "publish_reply", "Changed what readers see of a reply"
+    PROPOSE = "propose", "Proposed a change for a second editor to approve"
+    CANCEL_PROPOSAL = "cancel_proposal", "Cancelled a proposal"
+    SUPERSEDE_PROPOSAL = "supersede_proposal", "A proposal was superseded"
+    REAFFIRM = "reaffirm", "Re-checked the evidence: the verdict stands"
+    RENAME_TAG = "rename_tag", "Renamed a tag"
+    ARTICLE_EDIT = "article_edit", "Moved with an edit of its article"
 
 
 TRANSITION_ACTIONS = (
@@ -115,6 +121,30 @@ TRANSITION_ACTIONS = (
     Action.WITHDRAW,
     Action.CORRECT,
 )
+
+
+class ProposalKind(models.TextChoices):
+    """What a proposal would change once a second editor approves it."""
+
+    CORRECTION = "correction", "Correction"
+    WITHDRAWAL = "withdrawal", "Withdrawal"
+    ARTICLE_EDIT = "article_edit", "Article edit"
+    ARCHIVED_COPY = "archived_copy", "Archived copy"
+
+
+# What the proposals endpoint files itself (article edits and archived copies are proposed
+# by editing the article, or recording the copy).
+PROPOSABLE_KINDS = [
+    (ProposalKind.CORRECTION.value, ProposalKind.CORRECTION.label),
+    (ProposalKind.WITHDRAWAL.value, ProposalKind.WITHDRAWAL.label),
+]
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", "Awaiting a second editor"
+    APPROVED = "approved", "Approved"
+    CANCELLED = "cancelled", "Cancelled"
+    SUPERSEDED = "superseded", "Superseded (what it was based on has changed)"
 
 
 class ClaimantKind(models.TextChoices):

@@ -14,8 +14,9 @@ from django.contrib.auth import forms as auth_forms
 from django.db import models
 
 from .editing import SOURCE_FIELDS
-from .enums import ClaimantKind, Rating
+from .enums import Action, ClaimantKind, Rating
 from .models import Article, Source, Tag
+from .rules import REAFFIRM, VERDICT_FIELDS
 
 TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
 
@@ -268,26 +269,84 @@ class NoteForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """One workflow button: the version it is based on and, where needed, a comment.
+    """One workflow step (the reviewer UI's buttons and the admin's actions alike).
 
-    The comment is not required here: the workflow says when it is, and why.
+    The transition (``claims.rules.TRANSITIONS``) says whether a comment is asked for and
+    how it is labelled; a correction also carries the new verdict. The comment is not
+    required here: the workflow says when it is, and why. The admin acts on several claims
+    at once and sends each one's version itself (``with_version=False``).
     """
 
     version = VersionField()
     comment = TextField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class CorrectionForm(TransitionForm):
-    """A public correction of a published verdict: the new verdict and a public note."""
-
     rating = RatingField(allow_blank=False)
     summary = forms.CharField(max_length=300)
     explanation = TextField(widget=forms.Textarea(attrs={"rows": 8}))
 
     field_order = ["rating", "summary", "explanation", "comment", "version"]
 
-    def verdict(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("rating", "summary", "explanation")}
+    def __init__(self, *args, transition, claim=None, with_version: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if not with_version:
+            del self.fields["version"]
+        if transition.has_comment:
+            self.fields["comment"].label = transition.comment_label
+            if transition.comment_missing:
+                # The browser asks before sending; the workflow refuses an empty one anyway.
+                self.fields["comment"].widget.attrs["required"] = True
+        else:
+            del self.fields["comment"]
+        if transition.action != Action.CORRECT:
+            for name in VERDICT_FIELDS:
+                del self.fields[name]
+        elif claim is not None and not self.is_bound:
+            for name in VERDICT_FIELDS:
+                self.fields[name].initial = getattr(claim, name)
+
+    def comment_text(self) -> str:
+        return self.cleaned_data.get("comment", "")
+
+    def verdict(self) -> dict | None:
+        if "rating" not in self.fields:
+            return None
+        return {name: self.cleaned_data[name] for name in VERDICT_FIELDS}
+
+
+class ReaffirmForm(forms.Form):
+    """An editor records that the evidence was re-checked and the verdict stands."""
+
+    version = VersionField()
+    comment = TextField(
+        label=REAFFIRM.comment_label,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        required=False,
+    )
+
+
+class CancelProposalForm(forms.Form):
+    reason = TextField(
+        label="Why (optional, internal)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# --- Articles: editing ----------------------------------------------------------------------
+
+
+class ArticleEditForm(ArticleForm):
+    """An edit of an article, based on its version; a comment for the second editor."""
+
+    version = VersionField()
+    comment = TextField(
+        label="Why this edit (for the editor who approves it)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def fields_for_domain(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ArticleForm.Meta.fields}
 
 
 # --- Accounts ---------------------------------------------------------------------------

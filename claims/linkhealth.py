@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .enums import CheckOutcome, SourceHealth
+from .enums import REREVIEW_HEALTH, CheckOutcome, SourceHealth
 
 FAILURES = frozenset(
     {
@@ -157,3 +157,133 @@ def assess(
         counted_failure=counted,
         text_similarity=similarity,
     )
+
+
+# --- What readers and the desk are told ----------------------------------------------------
+
+
+ARCHIVED = " — archived copy"
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """One source's link health in words, for readers and for the desk.
+
+    The public claim page, the API's public sources and the reviewers' dashboard all take
+    their words from :func:`link_status`, so readers and the desk are never told different
+    things. ``reader`` is ``None`` when readers are told nothing: not checked yet, a check
+    the safety guard refused (nothing was fetched, so nothing is known), or failures that
+    have not yet made the page dead (a site down for an afternoon is not news).
+    """
+
+    state: str
+    reader: str | None
+    desk: str
+    needs_attention: bool = False
+    failing: bool = False
+
+    @property
+    def reader_lead(self) -> str | None:
+        """The reader's words without the archived-copy tail (pages link the copy there)."""
+        return self.reader.removesuffix(ARCHIVED) if self.reader else None
+
+
+def link_status(
+    *,
+    health: str,
+    checked: bool,
+    last_outcome: str = "",
+    last_detail: str = "",
+    consecutive_failures: int = 0,
+    dead_after: int = 3,
+    passage: str = "",
+    passage_found: bool | None = None,
+    archived_url: str = "",
+    archive_verified: bool | None = None,
+) -> LinkStatus:
+    """The reader-facing and desk-facing state of one source (pure)."""
+    archived = ARCHIVED if archived_url else ""
+    if archived_url and archive_verified is True:
+        archive_desk = " An archived copy is recorded and verified."
+    elif archived_url and archive_verified is False:
+        archive_desk = " The archived copy could not be verified: it does not count."
+    elif archived_url:
+        archive_desk = " An archived copy is recorded, not verified yet."
+    else:
+        archive_desk = ""
+    if not checked or health == SourceHealth.UNKNOWN:
+        return LinkStatus("unchecked", None, "Not checked yet.")
+    if last_outcome == CheckOutcome.REFUSED:
+        detail = f" ({last_detail})" if last_detail else ""
+        desk = (
+            f"The link checker's safety guard refused this address{detail}: nothing was "
+            "fetched. Check the link by hand."
+        )
+        return LinkStatus(
+            "refused", None, desk + archive_desk, needs_attention=health in REREVIEW_HEALTH
+        )
+    if health == SourceHealth.OK:
+        reader = "The page is still online"
+        if passage and passage_found is True:
+            reader += " and still contains the quoted passage"
+        return LinkStatus("ok", reader, "OK: " + reader.lower() + ".")
+    if health == SourceHealth.MOVED:
+        return LinkStatus(
+            "moved", "The page has moved", "Moved: the link redirects elsewhere." + archive_desk
+        )
+    if health == SourceHealth.FAILING:
+        count = f"{consecutive_failures} of {dead_after} failed checks"
+        outcome = f" (last: {CheckOutcome(last_outcome).label.lower()})" if last_outcome else ""
+        return LinkStatus(
+            "failing",
+            None,
+            f"Failing, not yet dead: {count}{outcome}. Readers are told nothing yet.",
+            failing=True,
+        )
+    if health == SourceHealth.DEAD:
+        return LinkStatus(
+            "dead_archived" if archived_url else "dead",
+            "The page no longer exists" + archived,
+            f"Dead after {consecutive_failures} failed checks." + archive_desk,
+            needs_attention=True,
+        )
+    if health == SourceHealth.CHANGED:
+        return LinkStatus(
+            "changed",
+            "The page has changed since we checked it" + archived,
+            "Changed since publication: much of the text the verdict was based on is gone."
+            + archive_desk,
+            needs_attention=True,
+        )
+    if health == SourceHealth.PASSAGE_MISSING:
+        return LinkStatus(
+            "passage_missing",
+            "The quoted passage is no longer on the page" + archived,
+            "The quoted passage is no longer on the page." + archive_desk,
+            needs_attention=True,
+        )
+    return LinkStatus("unchecked", None, "Not checked yet.")
+
+
+def archive_verdict(
+    *, outcome: str, status: int | None, passage: str, passage_found: bool | None, text: str
+) -> tuple[bool, str]:
+    """Does a fetched archived copy count as evidence? ``(verified, why)``.
+
+    It counts only if the guarded fetcher got the page — directly or through redirects, as
+    archives often answer — and it contains the quoted passage; with no passage to look
+    for, it must have answered 200 with some text. A page the guard refused, one that
+    failed, or one without the passage does not count, whatever its address says.
+    """
+    if outcome not in (CheckOutcome.OK, CheckOutcome.REDIRECTED):
+        label = CheckOutcome(outcome).label if outcome in CheckOutcome.values else outcome
+        return False, f"The archived copy could not be fetched: {label.lower()}."
+    if status != 200:
+        return False, f"The archived copy answered HTTP {status}, not 200."
+    if passage:
+        if passage_found is True:
+            return True, "The archived copy contains the quoted passage."
+        return False, "The archived copy does not contain the quoted passage."
+    if not text.strip():
+        return False, "The archived copy has no readable text."
+    return True, "The archived copy answered 200 with text (the source quotes no passage)."

@@ -8,16 +8,18 @@ claim's quote is its span of the article). State changes — status and verdict 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import anchoring, public_cache, weburl
+from . import anchoring, linkhealth, public_cache, weburl
 from .enums import (
+    REREVIEW_HEALTH,
     Action,
     CheckOutcome,
     ClaimantKind,
@@ -107,6 +109,71 @@ def free_slug(model: type[models.Model], base: str, *, exclude_pk: int | None = 
     return candidate
 
 
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. The audit trail and the corrections log are built on this.
+
+    The ORM refuses here; for the history, the corrections and article revisions the
+    database refuses too (triggers, ``claims.dbguard``), so not even raw SQL rewrites them.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+# What an article shows readers (and ClaimReview's ``appearance``): every one of these is
+# kept in each revision, and an edit to them on a public article waits for a second editor.
+ARTICLE_FIELDS = (
+    "title",
+    "standfirst",
+    "author",
+    "outlet",
+    "url",
+    "published_at",
+    "language",
+    "body",
+)
+
+PUBLIC_STATES = (ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN)
+
+
+def lost_quotes_message(lost: list[Claim]) -> str:
+    quotes = "; ".join(f"“{claim.quote[:60]}”" for claim in lost)
+    return (
+        f"This edit removes words that claims quote: {quotes}. Keep those words: a claim "
+        "always quotes the article's text exactly."
+    )
+
+
+@dataclass(frozen=True)
+class ClaimMove:
+    """A claim whose span moves with an edit of its article's body."""
+
+    claim: Claim
+    selector: anchoring.Selector
+
+
 class Article(models.Model):
     title = models.CharField(max_length=300)
     standfirst = models.TextField(blank=True, help_text="The summary line under the headline.")
@@ -119,6 +186,8 @@ class Article(models.Model):
         help_text="Plain text; paragraphs separated by a blank line. Claims point into it."
     )
     slug = models.SlugField(max_length=SLUG_MAX, unique=True, blank=True)
+    # Optimistic locking, as for claims: every revision raises it by one.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,68 +202,72 @@ class Article(models.Model):
 
         Keeping claims anchored is an invariant of the data, not a workflow step, so it
         lives here where no edit path can skip it. A body edit that loses a claim's quoted
-        words is refused (``ValidationError``) and nothing is written.
+        words is refused (``ValidationError``) and nothing is written. The claims moved are
+        left in ``moved_claims`` for the caller's record (``claims.editing`` writes an event
+        on each).
         """
         with transaction.atomic():
-            moved: list[tuple[Claim, anchoring.Selector]] = []
+            moved: list[ClaimMove] = []
             if self.pk:
                 old_body = Article.objects.filter(pk=self.pk).values_list("body", flat=True).first()
                 if old_body is not None and old_body != self.body:
-                    moved = self._claims_to_move()
+                    moved = self.claims_to_move()
             # The slug is chosen inside the transaction and retried on a clash.
             save_with_unique_slug(
                 self, self.title, lambda: super(Article, self).save(*args, **kwargs)
             )
             # Published claims show the article's text and title: refresh public pages.
             transaction.on_commit(public_cache.invalidate)
-            for claim, selector in moved:
-                Claim.objects.filter(pk=claim.pk).update(
-                    start_offset=selector.start,
-                    end_offset=selector.end,
-                    prefix=selector.prefix,
-                    suffix=selector.suffix,
+            for move in moved:
+                Claim.objects.filter(pk=move.claim.pk).update(
+                    start_offset=move.selector.start,
+                    end_offset=move.selector.end,
+                    prefix=move.selector.prefix,
+                    suffix=move.selector.suffix,
                 )
+            self.moved_claims = moved
 
     def clean(self) -> None:
         super().clean()
         self.body = anchoring.normalise_body(self.body)
         if self.pk:
-            self._claims_to_move()
+            self.claims_to_move()
 
-    def _claims_to_move(self) -> list[tuple[Claim, anchoring.Selector]]:
+    def is_public(self) -> bool:
+        """Readers see this article: it has a published (or withdrawn) fact-check."""
+        return self.pk is not None and self.claims.filter(status__in=PUBLIC_STATES).exists()
+
+    def claims_to_move(self) -> list[ClaimMove]:
         """Find every claim again in the current body; return those whose selector moved.
 
         Raises ``ValidationError`` naming the claims whose quoted words are gone.
         """
-        found = [
-            (
-                claim,
-                anchoring.reanchor(
-                    self.body,
-                    quote=claim.quote,
-                    prefix=claim.prefix,
-                    suffix=claim.suffix,
-                    hint=claim.start_offset,
-                ),
-            )
-            for claim in self.claims.all()
-        ]
-        lost = [claim for claim, span in found if span is None]
+        moves, lost = self.reanchor_claims()
         if lost:
-            quotes = "; ".join(f"“{claim.quote[:60]}”" for claim in lost)
-            raise ValidationError(
-                {
-                    "body": f"This edit removes words that claims quote: {quotes}. "
-                    "Keep those words, or remove the claims first."
-                }
+            raise ValidationError({"body": lost_quotes_message(lost)})
+        return moves
+
+    def reanchor_claims(self) -> tuple[list[ClaimMove], list[Claim]]:
+        """Every claim found again in the current body: those whose selector moves, and
+        those whose quoted words are gone."""
+        moves: list[ClaimMove] = []
+        lost: list[Claim] = []
+        for claim in self.claims.order_by("start_offset", "pk"):
+            span = anchoring.reanchor(
+                self.body,
+                quote=claim.quote,
+                prefix=claim.prefix,
+                suffix=claim.suffix,
+                hint=claim.start_offset,
             )
-        moved = []
-        for claim, span in found:
+            if span is None:
+                lost.append(claim)
+                continue
             selector = anchoring.select(self.body, span.start, span.end)
             stored = (claim.start_offset, claim.end_offset, claim.prefix, claim.suffix)
             if stored != (selector.start, selector.end, selector.prefix, selector.suffix):
-                moved.append((claim, selector))
-        return moved
+                moves.append(ClaimMove(claim, selector))
+        return moves, lost
 
 
 class Tag(models.Model):
@@ -226,6 +299,31 @@ class ClaimQuerySet(models.QuerySet):
             .select_related("article")
             .prefetch_related("tags")
             .order_by("-published_at", "-id")
+        )
+
+    def needing_attention(self) -> ClaimQuerySet:
+        """Published fact-checks whose evidence needs an editor: the re-review queue.
+
+        A source the link checker found dead, changed since publication, or no longer
+        carrying the quoted passage keeps its claim here until one of these, after the
+        source's health turned bad: an approved correction, a reaffirmation (an editor
+        re-checked the evidence and the verdict stands), a verified archived copy, or the
+        source recovering. (An approved withdrawal takes the claim out of "published".)
+        A claim with no source at all (possible only for claims whose sources were
+        removed outside the rules) is here too.
+        """
+        resolved = ClaimEvent.objects.filter(
+            claim=OuterRef("claim"),
+            action__in=(Action.CORRECT, Action.REAFFIRM),
+            created_at__gte=OuterRef("health_changed_at"),
+        )
+        rotten = (
+            Source.objects.filter(claim=OuterRef("pk"), health__in=REREVIEW_HEALTH)
+            .exclude(archive_verified=True)
+            .exclude(Exists(resolved))
+        )
+        return self.published().filter(
+            Exists(rotten) | ~Exists(Source.objects.filter(claim=OuterRef("pk")))
         )
 
 
@@ -407,6 +505,11 @@ class Source(models.Model):
         validators=[http_url_validator],
         help_text="A copy in a web archive, shown to readers beside the original link.",
     )
+    # Whether the archived copy was fetched through the guarded fetcher and holds the
+    # passage (claims.archives); reset whenever the archived URL changes.
+    archive_verified = models.BooleanField(null=True, blank=True, editable=False)
+    archive_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archive_check_detail = models.CharField(max_length=300, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -454,6 +557,23 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def link_status(self) -> linkhealth.LinkStatus:
+        """What readers and the desk are told about this link (one function for both)."""
+        last = self.last_check
+        return linkhealth.link_status(
+            health=self.health,
+            checked=self.last_checked_at is not None,
+            last_outcome=last.outcome if last else "",
+            last_detail=last.detail if last else "",
+            consecutive_failures=self.consecutive_failures,
+            dead_after=settings.LINKCHECK_DEAD_AFTER,
+            passage=self.passage,
+            passage_found=last.passage_found if last else None,
+            archived_url=self.archived_url,
+            archive_verified=self.archive_verified,
+        )
+
 
 class Note(models.Model):
     """A reviewer's note on a claim: internal, never shown to readers."""
@@ -472,41 +592,12 @@ class Note(models.Model):
         return f"Note by {self.author} on claim {self.claim_id}"
 
 
-class AppendOnlyError(Exception):
-    """An attempt to change or delete a row of an append-only table."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows are never changed.")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once. The audit trail and the corrections log are built on this."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None or not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
-
-
 class ClaimEventQuerySet(AppendOnlyQuerySet):
     def corrections_log(self) -> ClaimEventQuerySet:
         """The public corrections log: every correction and withdrawal, newest first."""
         return (
             self.filter(public=True, action__in=(Action.CORRECT, Action.WITHDRAW))
-            .select_related("claim", "claim__article")
+            .select_related("claim", "claim__article", "correction")
             .order_by("-created_at", "-id")
         )
 
@@ -515,8 +606,10 @@ class ClaimEvent(AppendOnlyModel):
     """One entry of a claim's history, written in the same transaction as the change.
 
     ``version`` is the claim's version after the event, so "what changed since version
-    n" is a query. ``public`` marks comments readers may see (withdrawal reasons,
-    correction notes); every other comment stays internal.
+    n" is a query. ``changes`` keeps the values before and after (``claims.events``), so
+    every past version can be rebuilt from the events alone (``claims.history``).
+    ``public`` marks comments readers may see (withdrawal reasons, correction notes,
+    reaffirmations); every other comment stays internal.
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
@@ -530,7 +623,16 @@ class ClaimEvent(AppendOnlyModel):
     rating_after = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     comment = models.TextField(blank=True)
     public = models.BooleanField(default=False)
-    changes = models.JSONField(default=list, blank=True, help_text="Names of changed fields.")
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='What changed, with its values: [{"field", "before", "after"}, ...] '
+        "(claims.events).",
+    )
+    # The proposal this event is a step of (proposed, approved, cancelled, superseded).
+    proposal = models.ForeignKey(
+        "Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -627,3 +729,6 @@ class WorkerHeartbeat(models.Model):
 # The desk's coordination tables live in their own module (readers' reports, right of
 # reply, transparency pages); importing them here registers them with the app.
 from .coordination_models import ReaderReport, ReplyRequest, TransparencyPage  # noqa: E402, F401
+
+# Proposals and article revisions, likewise in their own module.
+from .records import ArticleRevision, Proposal  # noqa: E402, F401

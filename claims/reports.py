@@ -40,6 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import editing, roles, signals
+from .clientip import client_ip
 from .coordination_models import REPORT_TEXT_MAX, ReaderReport
 from .enums import Action, ClaimantKind, ClaimStatus, ReportKind, ReportStatus
 from .errors import Incomplete, Invalid, InvalidTransition, WorkflowError
@@ -56,10 +57,12 @@ class SpamCheckFailed(WorkflowError):
     """The form was sent too soon after it was served, or is too old or tampered with."""
 
     code = "spam_check"
+    http_status = 422
 
 
 class RateLimited(WorkflowError):
     code = "throttled"
+    http_status = 429
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
@@ -76,16 +79,10 @@ class AlreadyHandled(InvalidTransition):
 
 
 def client_address(request) -> str:
-    """The sender's address: ``REMOTE_ADDR``, or from ``X-Forwarded-For`` behind exactly
-    ``AXES_IPWARE_PROXY_COUNT`` trusted proxies (as the sign-in lockouts and the API's
-    throttles read it), so a client cannot choose its own address."""
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The sender's address, read exactly as the sign-in lockouts and the API's throttles
+    read it (``claims.clientip``: behind ``TRUSTED_PROXY_COUNT`` trusted proxies), so a
+    client cannot choose its own address."""
+    return client_ip(request)
 
 
 def client_key(address: str) -> str:

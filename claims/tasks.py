@@ -11,7 +11,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
 
-from . import checking, heartbeat, reports
+from . import archives, checking, heartbeat, reports
 
 logger = logging.getLogger(__name__)
 
@@ -80,3 +80,27 @@ def task_email_reader_reports_digest() -> int:
     if sent:
         logger.info("emailed the desk a digest of %d reader report(s)", sent)
     return sent
+
+
+@shared_task(
+    name="claims.verify_archived_copy",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def task_verify_archived_copy(*, source_id: int, archived_url: str) -> bool | None:
+    """Fetch an archived copy through the guarded fetcher; store whether it holds the
+    evidence (``claims.archives``). Idempotent: a repeat stores the same answer."""
+    try:
+        return archives.verify_archived_copy(source_id=source_id, archived_url=archived_url)
+    except SoftTimeLimitExceeded:
+        # Nothing stored: the row stays unverified and the sweep queues it again later.
+        logger.warning("verification of source %s's archived copy cut short", source_id)
+        return None
+
+
+@shared_task(name="claims.sweep_archived_copies", ignore_result=True, acks_late=False)
+def task_sweep_archived_copies() -> int:
+    """Queue the verification of archived copies that never got one (beat)."""
+    return archives.sweep_unverified()

@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import feeds
 from .views import (
+    article_edit,
     articles,
     claim_editor,
     dashboard,
     desk,
     linkchecks,
+    proposals,
     public,
     reply,
     reports,
@@ -23,6 +25,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("claims/<slug:slug>/", public.claim_detail, name="claim"),
     path("claims/<slug:slug>/share.png", share.share_image, name="claim_share_image"),
+    path("claims/<slug:slug>/versions/", public.claim_versions, name="claim_versions"),
     path("articles/<slug:slug>/", public.article_detail, name="article"),
     path("corrections/", public.corrections, name="corrections"),
     path("methodology/", public.methodology, name="methodology"),
@@ -42,6 +45,14 @@ urlpatterns = [
     path("review/articles/new/", articles.article_new, name="review_article_new"),
     path("review/articles/<slug:slug>/", articles.article_detail, name="review_article"),
     path(
+        "review/articles/<slug:slug>/edit/", article_edit.article_edit, name="review_article_edit"
+    ),
+    path(
+        "review/articles/<slug:slug>/revisions/<int:number>/",
+        article_edit.article_revision,
+        name="review_article_revision",
+    ),
+    path(
         "review/articles/<slug:slug>/claims/new/",
         articles.claim_new_from_selection,
         name="review_claim_new",
@@ -59,6 +70,21 @@ urlpatterns = [
         "review/claims/<int:pk>/actions/<slug:action>/",
         claim_editor.claim_transition,
         name="review_claim_action",
+    ),
+    path(
+        "review/claims/<int:pk>/reaffirm/",
+        claim_editor.claim_reaffirm,
+        name="review_claim_reaffirm",
+    ),
+    path(
+        "review/proposals/<int:pk>/approve/",
+        proposals.proposal_approve,
+        name="review_proposal_approve",
+    ),
+    path(
+        "review/proposals/<int:pk>/cancel/",
+        proposals.proposal_cancel,
+        name="review_proposal_cancel",
     ),
     path("review/claims/<int:pk>/sources/", sources.source_add, name="review_source_add"),
     path(

@@ -1,20 +1,27 @@
 """The verdict workflow: the only code that changes a claim's status or verdict.
 
-States and transitions (the table below is the whole rule book)::
+States and transitions (``claims.rules.TRANSITIONS`` is the whole rule book, wording
+included; its names are importable from here too)::
 
     draft --start--> researching --submit--> in_review --approve--> published
                           ^                      |                   |  ^  |
                           +-------reject---------+           correct +--+  +--withdraw--> withdrawn
+
+Correct and withdraw are *proposed* by an editor and take effect only when a second
+editor approves the proposal (``claims.proposals``); until then readers see the claim as
+it is.
 
 Every change goes through :func:`_commit`, the single choke point:
 
 1. check the actor's role for the action;
 2. read the claim's current row (locked on PostgreSQL) and refuse a stale ``version``,
    naming who changed what since;
-3. check the state and the action's guards (four eyes, completeness, required comment);
+3. check the state and the action's guards: four eyes on contribution
+   (:func:`contributions`), completeness, required comment;
 4. write with a conditional ``UPDATE ... WHERE status = old AND version = n`` — zero rows
    means someone else got there first, and the caller gets the same stale refusal;
-5. append exactly one :class:`~claims.models.ClaimEvent` in the same transaction.
+5. append exactly one :class:`~claims.models.ClaimEvent`, with the values before and
+   after (``claims.events``), in the same transaction.
 
 Refusals raise the specific errors of :mod:`claims.errors`; nothing is written then.
 """
@@ -22,103 +29,71 @@ Refusals raise the specific errors of :mod:`claims.errors`; nothing is written t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import anchoring, public_cache, roles
-from .enums import Action, ClaimStatus
+from . import anchoring, events, public_cache, roles
+from .contribution import (  # noqa: F401  (contributions, researchers: public names here too)
+    CONTRIBUTING_ACTIONS,
+    contribution_events,
+    contributions,
+    require_non_contributor,
+    researchers,
+)
+from .enums import Action, ClaimStatus, ProposalState
 from .errors import (
     Incomplete,
     Invalid,
     InvalidTransition,
     Locked,
-    NotPermitted,
     StaleVersion,
 )
+from .events import change, record_event, span_of
 from .models import Claim, ClaimEvent, Correction, Note, Tag
-
-REVIEWER = "reviewer"
-EDITOR = "editor"
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: Action
-    sources: frozenset[ClaimStatus]
-    target: ClaimStatus
-    role: str
-
-
-TRANSITIONS: dict[Action, Transition] = {
-    t.action: t
-    for t in (
-        Transition(Action.START, frozenset({ClaimStatus.DRAFT}), ClaimStatus.RESEARCHING, REVIEWER),
-        Transition(
-            Action.SUBMIT, frozenset({ClaimStatus.RESEARCHING}), ClaimStatus.IN_REVIEW, REVIEWER
-        ),
-        Transition(
-            Action.APPROVE, frozenset({ClaimStatus.IN_REVIEW}), ClaimStatus.PUBLISHED, EDITOR
-        ),
-        Transition(
-            Action.REJECT, frozenset({ClaimStatus.IN_REVIEW}), ClaimStatus.RESEARCHING, EDITOR
-        ),
-        Transition(
-            Action.WITHDRAW, frozenset({ClaimStatus.PUBLISHED}), ClaimStatus.WITHDRAWN, EDITOR
-        ),
-        Transition(
-            Action.CORRECT, frozenset({ClaimStatus.PUBLISHED}), ClaimStatus.PUBLISHED, EDITOR
-        ),
-    )
-}
-
-# Actions that change what readers see: public pages are invalidated after they commit.
-PUBLIC_ACTIONS = frozenset({Action.APPROVE, Action.CORRECT, Action.WITHDRAW})
-
-# Content (statement, claimant, tags, span) and verdict can be edited only while the claim
-# is being researched: what an editor approves is exactly what was submitted, and a
-# published verdict changes only through a public correction.
-EDITABLE_STATES = frozenset({ClaimStatus.DRAFT, ClaimStatus.RESEARCHING})
-VERDICT_FIELDS = ("rating", "summary", "explanation")
-EDITABLE_FIELDS = (
-    "statement",
-    "claimant",
-    "claimant_kind",
-    "quote",
-    "start_offset",
-    "end_offset",
-    *VERDICT_FIELDS,
+from .rules import (  # noqa: F401  (the rule book's names are the workflow's public names)
+    EDITABLE_FIELDS,
+    EDITABLE_STATES,
+    EDITOR,
+    LOCKED_MESSAGES,
+    NO_ACTION_REASONS,
+    PROPOSED_ACTIONS,
+    REAFFIRM,
+    REVIEWER,
+    SPAN_FIELDS,
+    TRANSITIONS,
+    VERDICT_FIELDS,
+    Transition,
+    has_role,
+    require_role,
 )
-
-_LOCKED_MESSAGES = {
-    ClaimStatus.IN_REVIEW: (
-        "This claim is in review, so it cannot be edited: an editor approves exactly what "
-        "was submitted. Ask an editor to send it back for changes."
-    ),
-    ClaimStatus.PUBLISHED: (
-        "This claim is published. Its verdict changes only through a public correction (editors)."
-    ),
-    ClaimStatus.WITHDRAWN: "This claim has been withdrawn and can no longer be edited.",
-}
-
 
 # --- Questions the UI and the API ask ------------------------------------------------------
 
 
-def has_role(user, role: str) -> bool:
-    return roles.is_editor(user) if role == EDITOR else roles.is_reviewer(user)
+def _pending_kinds(claim: Claim) -> set[str]:
+    prefetched = getattr(claim, "pending_proposals", None)
+    if prefetched is not None:
+        return {p.kind for p in prefetched if p.source_id is None}
+    pending = claim.proposals.filter(state=ProposalState.PENDING, source__isnull=True)
+    return set(pending.values_list("kind", flat=True))
 
 
 def allowed_actions(claim: Claim, user) -> list[Action]:
-    """The transitions ``user`` may perform on ``claim`` now (guards aside)."""
+    """The transitions ``user`` may start on ``claim`` now.
+
+    Approve only for an editor who did not contribute; correct and withdraw (which file a
+    proposal) only while no proposal of the kind is already waiting.
+    """
     allowed = []
     for transition in TRANSITIONS.values():
         if claim.status not in transition.sources or not has_role(user, transition.role):
             continue
-        if transition.action == Action.APPROVE and claim.submitted_by_id == user.pk:
+        if transition.action == Action.APPROVE and user.pk in contributions(claim, Action.APPROVE):
+            continue
+        if transition.proposed and transition.proposal_kind in _pending_kinds(claim):
             continue
         allowed.append(transition.action)
     return allowed
@@ -128,9 +103,13 @@ def can_edit(claim: Claim, user) -> bool:
     return claim.status in EDITABLE_STATES and roles.is_reviewer(user)
 
 
+def can_reaffirm(claim: Claim, user) -> bool:
+    return claim.status == ClaimStatus.PUBLISHED and roles.is_editor(user)
+
+
 def locked_reason(claim: Claim) -> str:
     """Why the claim's content cannot be edited now ("" when it can)."""
-    return _LOCKED_MESSAGES.get(claim.status, "")
+    return LOCKED_MESSAGES.get(claim.status, "")
 
 
 def missing_for_submission(claim: Claim) -> dict[str, str]:
@@ -150,23 +129,17 @@ def missing_for_submission(claim: Claim) -> dict[str, str]:
 # --- Shared checks ----------------------------------------------------------------------
 
 
-def require_role(user, role: str, what: str) -> None:
-    if not has_role(user, role):
-        needed = "an editor" if role == EDITOR else "a reviewer or an editor"
-        raise NotPermitted(f"Only {needed} can {what}.")
-
-
 def _describe_changes_since(claim_id: int, version: int) -> str:
-    events = (
+    since = (
         ClaimEvent.objects.filter(claim_id=claim_id, version__gt=version)
         .select_related("actor")
         .order_by("created_at", "id")
     )
     parts = []
-    for event in events:
+    for event in since:
         what = event.get_action_display().lower()
         if event.action == Action.EDIT and event.changes:
-            what = "edited " + ", ".join(event.changes)
+            what = "edited " + ", ".join(events.field_names(event.changes))
         parts.append(
             f"{roles.display_name(event.actor)} {what} at "
             f"{timezone.localtime(event.created_at):%H:%M:%S on %d %b}"
@@ -174,7 +147,7 @@ def _describe_changes_since(claim_id: int, version: int) -> str:
     return "; ".join(parts)
 
 
-def _stale(claim_id: int, version: int, current_version: int) -> StaleVersion:
+def stale(claim_id: int, version: int, current_version: int) -> StaleVersion:
     since = _describe_changes_since(claim_id, version)
     detail = f" Since then: {since}." if since else ""
     return StaleVersion(
@@ -185,49 +158,25 @@ def _stale(claim_id: int, version: int, current_version: int) -> StaleVersion:
     )
 
 
-def _lock_current(claim: Claim, version: int | None) -> Claim:
+def require_version(version: int | None, what: str = "claim") -> int:
+    if version is None:
+        raise Incomplete(
+            f"The {what}'s version is missing, so a concurrent change could not be detected.",
+            {"version": f"Send the version of the {what} this change is based on."},
+        )
+    return int(version)
+
+
+def lock_current(claim: Claim, version: int | None) -> Claim:
     """The claim's current row, locked until the transaction ends (PostgreSQL).
 
     On SQLite the IMMEDIATE transaction already holds the database's write lock.
     """
     current = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
-    if version is None:
-        raise Incomplete(
-            "The claim's version is missing, so a concurrent change could not be detected.",
-            {"version": "Send the version of the claim this change is based on."},
-        )
-    if int(version) != current.version:
-        raise _stale(claim.pk, int(version), current.version)
+    version = require_version(version)
+    if version != current.version:
+        raise stale(claim.pk, version, current.version)
     return current
-
-
-def record_event(
-    claim: Claim,
-    *,
-    by,
-    action: Action,
-    from_status: str = "",
-    to_status: str = "",
-    rating_before: str = "",
-    rating_after: str = "",
-    comment: str = "",
-    public: bool = False,
-    changes: Iterable[str] = (),
-    version: int,
-) -> ClaimEvent:
-    return ClaimEvent.objects.create(
-        claim_id=claim.pk,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        rating_before=rating_before,
-        rating_after=rating_after,
-        comment=comment,
-        public=public,
-        changes=list(changes),
-        version=version,
-    )
 
 
 def _conditional_update(current: Claim, *, to_status: str, **values: Any) -> int:
@@ -240,7 +189,7 @@ def _conditional_update(current: Claim, *, to_status: str, **values: Any) -> int
         # Someone else wrote between our read and our write (possible where rows are not
         # locked): refuse exactly as if the version had been stale from the start.
         fresh = Claim.objects.values_list("version", flat=True).get(pk=current.pk)
-        raise _stale(current.pk, current.version, fresh)
+        raise stale(current.pk, current.version, fresh)
     return new_version
 
 
@@ -256,6 +205,10 @@ def _validated(current: Claim, changes: dict[str, Any]) -> Claim:
     return candidate
 
 
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 # --- Transitions ----------------------------------------------------------------------------
 
 
@@ -267,55 +220,71 @@ def _commit(
     version: int | None,
     comment: str = "",
     verdict: dict[str, Any] | None = None,
+    proposal=None,
 ) -> Claim:
-    """Perform ``action`` on ``claim`` (the choke point; see the module docstring)."""
+    """Perform ``action`` on ``claim`` (the choke point; see the module docstring).
+
+    A proposed action (correct, withdraw) runs only as the approval of its ``proposal``,
+    by an editor who did not propose it (``claims.proposals.approve_proposal``).
+    """
     transition = TRANSITIONS[action]
-    require_role(by, transition.role, _VERBS[action])
+    require_role(by, transition.role, transition.verb)
+    if transition.proposed and proposal is None:
+        raise InvalidTransition(
+            f"A fact-check is {transition.past} only when a second editor approves a "
+            "proposal: propose it, and another editor approves it."
+        )
     comment = (comment or "").strip()
     with transaction.atomic():
-        current = _lock_current(claim, version)
+        current = lock_current(claim, version)
         if current.status not in transition.sources:
             raise InvalidTransition(
                 f"A claim that is {current.get_status_display().lower()} cannot be "
-                f"{_past_tense(action)}."
+                f"{transition.past}."
             )
+        if transition.comment_missing and not comment:
+            raise Incomplete(transition.comment_missing, {"comment": transition.comment_field})
+        if action == Action.APPROVE or proposal is not None:
+            require_non_contributor(current, by, action, proposal=proposal)
         values: dict[str, Any] = {}
         rating_after = current.rating
-        changes: list[str] = []
-        public = False
+        changes: list[dict] = []
 
         if action == Action.SUBMIT:
             missing = missing_for_submission(current)
             if missing:
                 raise Incomplete("Not ready for review: " + " ".join(missing.values()), missing)
             values["submitted_by"] = by
+            changes.append(change("submitted_by", current.submitted_by_id, by.pk))
         elif action == Action.APPROVE:
-            if current.submitted_by_id == by.pk:
-                raise NotPermitted(
-                    "You submitted this claim, so someone else must approve it: every "
-                    "verdict is checked by two people."
-                )
-            values.update(approved_by=by, published_at=timezone.now())
-            current.give_public_slug()  # from the approved statement; never changed after
+            now = timezone.now()
+            values.update(approved_by=by, published_at=now)
+            changes += [
+                change("approved_by", current.approved_by_id, by.pk),
+                change("published_at", _iso(current.published_at), _iso(now)),
+            ]
+            # The public slug, from the approved statement, the first time; never changed.
+            slug_before = current.slug
+            current.give_public_slug()
+            if current.slug != slug_before:
+                changes.append(change("slug", slug_before, current.slug))
         elif action == Action.REJECT:
-            if not comment:
-                raise Incomplete(
-                    "Say what needs to change: the comment goes to the reviewer's notes.",
-                    {"comment": "A comment is required when sending a claim back."},
-                )
             Note.objects.create(claim=current, author=by, body=comment)
         elif action == Action.WITHDRAW:
-            if not comment:
-                raise Incomplete(
-                    "Give the public reason for withdrawing this fact-check.",
-                    {"comment": "A public reason is required to withdraw."},
-                )
-            values.update(withdrawn_at=timezone.now(), withdrawal_reason=comment)
-            public = True
+            now = timezone.now()
+            values.update(withdrawn_at=now, withdrawal_reason=comment)
+            changes += [
+                change("withdrawn_at", _iso(current.withdrawn_at), _iso(now)),
+                change("withdrawal_reason", current.withdrawal_reason, comment),
+            ]
         elif action == Action.CORRECT:
-            values, changes = _correction_values(current, verdict or {}, comment)
+            values = correction_changes(current, verdict or {})
             rating_after = values.get("rating", current.rating)
-            public = True
+            changes += [
+                change(name, getattr(current, name), values[name])
+                for name in VERDICT_FIELDS
+                if name in values
+            ]
 
         new_version = _conditional_update(current, to_status=transition.target, **values)
         event = record_event(
@@ -327,17 +296,20 @@ def _commit(
             rating_before=current.rating,
             rating_after=rating_after,
             comment=comment,
-            public=public,
+            # The comments of proposed steps are public notes (the correction note, the
+            # withdrawal reason); the others stay internal.
+            public=transition.proposed,
             changes=changes,
             version=new_version,
+            proposal=proposal,
         )
-        if action in PUBLIC_ACTIONS:
+        if transition.public:
             transaction.on_commit(public_cache.invalidate)
         if action == Action.CORRECT:
             Correction.objects.create(
                 claim_id=current.pk,
                 event=event,
-                changed_fields=changes,
+                changed_fields=[name for name in VERDICT_FIELDS if name in values],
                 rating_before=current.rating,
                 rating_after=rating_after,
                 note=comment,
@@ -347,35 +319,9 @@ def _commit(
     return claim
 
 
-_VERBS = {
-    Action.START: "start research on a claim",
-    Action.SUBMIT: "submit a claim for review",
-    Action.APPROVE: "approve a claim",
-    Action.REJECT: "send a claim back for changes",
-    Action.WITHDRAW: "withdraw a fact-check",
-    Action.CORRECT: "correct a published verdict",
-}
-
-
-def _past_tense(action: Action) -> str:
-    return {
-        Action.START: "started",
-        Action.SUBMIT: "submitted for review",
-        Action.APPROVE: "approved",
-        Action.REJECT: "sent back for changes",
-        Action.WITHDRAW: "withdrawn",
-        Action.CORRECT: "corrected",
-    }[action]
-
-
-def _correction_values(
-    current: Claim, verdict: dict[str, Any], note: str
-) -> tuple[dict[str, Any], list[str]]:
-    if not note:
-        raise Incomplete(
-            "A correction needs a public note saying what changed and why.",
-            {"comment": "A public correction note is required."},
-        )
+def correction_changes(current: Claim, verdict: dict[str, Any]) -> dict[str, Any]:
+    """The verdict fields a correction changes, validated; refuses a correction that
+    changes nothing or anything but the verdict."""
     unknown = set(verdict) - set(VERDICT_FIELDS)
     if unknown:
         raise Invalid(
@@ -395,7 +341,7 @@ def _correction_values(
     if "rating" in changes and not changes["rating"]:
         raise Invalid("A published claim keeps a rating.", {"rating": "Choose a rating."})
     _validated(current, changes)
-    return changes, [name for name in VERDICT_FIELDS if name in changes]
+    return changes
 
 
 def start_claim(claim: Claim, *, by, version: int | None) -> Claim:
@@ -406,16 +352,16 @@ def start_claim(claim: Claim, *, by, version: int | None) -> Claim:
 def submit_claim(claim: Claim, *, by, version: int | None) -> Claim:
     """researching → in_review once rated, summarised, explained and sourced.
 
-    Side effects: records the submitter (who researched it); one event.
+    Side effects: records the submitter; one event.
     """
     return _commit(claim, Action.SUBMIT, by=by, version=version)
 
 
 def approve_claim(claim: Claim, *, by, version: int | None) -> Claim:
-    """in_review → published, by an editor who did not submit it (four eyes).
+    """in_review → published, by an editor who did not contribute to it (four eyes).
 
     Side effects: sets ``published_at`` and ``approved_by``; gives the claim its public
-    slug (from the approved statement) the first time; one event.
+    slug (from the approved statement) the first time; one event; public pages refreshed.
     """
     return _commit(claim, Action.APPROVE, by=by, version=version)
 
@@ -428,60 +374,82 @@ def reject_claim(claim: Claim, *, by, version: int | None, comment: str) -> Clai
     return _commit(claim, Action.REJECT, by=by, version=version, comment=comment)
 
 
-def withdraw_claim(claim: Claim, *, by, version: int | None, reason: str) -> Claim:
-    """published → withdrawn, with a required public reason.
+def apply_proposed(claim: Claim, proposal, *, by) -> Claim:
+    """Publish an approved correction or withdrawal (called by ``claims.proposals``).
 
-    Side effects: sets ``withdrawn_at``/``withdrawal_reason``; one public event.
+    Side effects: a correction writes one public event and one :class:`Correction`; a
+    withdrawal sets ``withdrawn_at``/``withdrawal_reason`` and writes one public event;
+    public pages refreshed. A stale ``based_on_version`` is refused.
     """
-    return _commit(claim, Action.WITHDRAW, by=by, version=version, comment=reason)
-
-
-def correct_claim(
-    claim: Claim,
-    *,
-    by,
-    version: int | None,
-    note: str,
-    rating: str | None = None,
-    summary: str | None = None,
-    explanation: str | None = None,
-) -> Claim:
-    """Change a published verdict, in public.
-
-    Side effects: one public event and one :class:`Correction` (what changed, rating before
-    and after, the note), shown on the claim page.
-    """
-    verdict = {"rating": rating, "summary": summary, "explanation": explanation}
+    action = PROPOSED_ACTIONS[proposal.kind]
+    verdict = proposal.values if action == Action.CORRECT else None
     return _commit(
         claim,
-        Action.CORRECT,
+        action,
         by=by,
-        version=version,
-        comment=note,
-        verdict={k: v for k, v in verdict.items() if v is not None},
+        version=proposal.based_on_version,
+        comment=proposal.note,
+        verdict=verdict,
+        proposal=proposal,
     )
 
 
-def perform(
-    claim: Claim,
-    action: str,
-    *,
-    by,
-    version: int | None,
-    comment: str = "",
-    verdict: dict[str, Any] | None = None,
-) -> Claim:
-    """Dispatch a transition by name (the UI's buttons and the API's ``transitions``)."""
+def perform(claim: Claim, action: str, *, by, version: int | None, comment: str = "") -> Claim:
+    """Dispatch a direct transition by name (start, submit, approve, reject).
+
+    Correct and withdraw are proposals (``claims.proposals.propose``).
+    """
+    transition = transition_named(action)
+    if transition.proposed:
+        raise InvalidTransition(
+            f"To have a fact-check {transition.past}, propose it: a second editor approves."
+        )
+    return _commit(claim, transition.action, by=by, version=version, comment=comment)
+
+
+def transition_named(action: str) -> Transition:
     try:
-        action = Action(action)
-    except ValueError:
-        action = None
-    if action not in TRANSITIONS:
+        return TRANSITIONS[Action(action)]
+    except (ValueError, KeyError):
         raise Invalid(
             f"Unknown action {action!r}.",
             {"action": "Choose one of: " + ", ".join(TRANSITIONS) + "."},
+        ) from None
+
+
+def reaffirm_claim(claim: Claim, *, by, version: int | None, note: str) -> Claim:
+    """Record that an editor re-checked the evidence and the published verdict stands.
+
+    Neither status nor verdict changes (the version stays). It takes the claim out of the
+    "needs attention" queue for the source problems seen so far. Side effects: one public
+    event (readers see "Evidence re-checked on …" with the note); public pages refreshed.
+    """
+    require_role(by, EDITOR, "record that the evidence was re-checked")
+    note = (note or "").strip()
+    with transaction.atomic():
+        current = lock_current(claim, version)
+        if current.status != ClaimStatus.PUBLISHED:
+            raise InvalidTransition(
+                "Only a published fact-check's evidence is re-checked; this one is "
+                f"{current.get_status_display().lower()}."
+            )
+        if not note:
+            raise Incomplete(REAFFIRM.comment_missing, {"comment": "A public note is required."})
+        record_event(
+            current,
+            by=by,
+            action=Action.REAFFIRM,
+            from_status=current.status,
+            to_status=current.status,
+            rating_before=current.rating,
+            rating_after=current.rating,
+            comment=note,
+            public=True,
+            version=current.version,
         )
-    return _commit(claim, action, by=by, version=version, comment=comment, verdict=verdict)
+        transaction.on_commit(public_cache.invalidate)
+    claim.refresh_from_db()
+    return claim
 
 
 # --- Edits ------------------------------------------------------------------------------
@@ -499,8 +467,8 @@ def edit_claim(
 
     ``changes`` maps field names of :data:`EDITABLE_FIELDS` to new values; ``tags`` (names)
     replaces the claim's tags when given. Unchanged values are ignored; if nothing changed,
-    nothing is written. Side effects: the version goes up by one; one ``edit`` event
-    naming the changed fields (with the rating before and after).
+    nothing is written. Side effects: the version goes up by one; one ``edit`` event with
+    every changed value before and after (the span as one entry, tags as name lists).
     """
     require_role(by, REVIEWER, "edit claims")
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -510,30 +478,37 @@ def edit_claim(
             {name: "Not editable." for name in sorted(unknown)},
         )
     with transaction.atomic():
-        current = _lock_current(claim, version)
+        current = lock_current(claim, version)
         if current.status not in EDITABLE_STATES:
-            raise Locked(_LOCKED_MESSAGES[current.status])
+            raise Locked(LOCKED_MESSAGES[current.status])
         changed = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        old_tags = events.tag_names(current)
         tag_names = None
         if tags is not None:
             tag_names = sorted({name.strip() for name in tags if name.strip()})
-            if tag_names == sorted(current.tags.values_list("name", flat=True)):
+            if tag_names == old_tags:
                 tag_names = None
         if not changed and tag_names is None:
             return claim
         values = dict(changed)
+        entries = [
+            change(name, getattr(current, name), changed[name])
+            for name in EDITABLE_FIELDS
+            if name in changed and name not in SPAN_FIELDS
+        ]
         if changed:
             candidate = _validated(current, changed)
-            if {"quote", "start_offset", "end_offset"} & set(changed):
+            if set(SPAN_FIELDS) & set(changed):
                 selector = anchoring.select(
                     candidate.article.body, candidate.start_offset, candidate.end_offset
                 )
                 values.update(prefix=selector.prefix, suffix=selector.suffix)
+                candidate.prefix, candidate.suffix = selector.prefix, selector.suffix
+                entries.append(change("span", span_of(current), span_of(candidate)))
         new_version = _conditional_update(current, to_status=current.status, **values)
-        names = [name for name in EDITABLE_FIELDS if name in changed]
         if tag_names is not None:
             current.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tag_names])
-            names.append("tags")
+            entries.append(change("tags", old_tags, tag_names))
         record_event(
             current,
             by=by,
@@ -542,7 +517,7 @@ def edit_claim(
             to_status=current.status,
             rating_before=current.rating,
             rating_after=changed.get("rating", current.rating),
-            changes=names,
+            changes=entries,
             version=new_version,
         )
     claim.refresh_from_db()

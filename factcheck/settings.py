@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "claims.sweep_due_sources",
         "schedule": env_int("LINKCHECK_SWEEP_SECONDS", 120, minimum=10),
     },
+    # Archived copies whose verification was never queued or never finished.
+    "sweep-archived-copies": {
+        "task": "claims.sweep_archived_copies",
+        "schedule": 600.0,
+    },
 }
 # A web request that enqueues a trigger must not hang on a broker that is down: give up
 # quickly (the sweep will hand the work out again).
@@ -399,6 +404,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RatingEnum": "claims.enums.Rating",
         "ClaimStatusEnum": "claims.enums.ClaimStatus",
+        "SourceKindEnum": "claims.enums.SourceKind",
+        "ProposalKindEnum": "claims.enums.ProposalKind",
+        "ProposalStateEnum": "claims.enums.ProposalState",
+        "ProposableKindEnum": "claims.enums.PROPOSABLE_KINDS",
     },
     # Swagger UI from drf-spectacular-sidecar's static files: nothing from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -26,7 +26,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_PASSWORD = "demo-password-for-tests"
 
 # A file, not :memory:, so a worker process started by a test can open the same database.
+# The backend is Django's, with a flush that can empty the append-only tables between
+# tests (tests/support/sqlite_backend/base.py says why and how).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "tests.support.sqlite_backend"
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(_scratch, "test.sqlite3")}
 
 # Whole-page caching is off by default in tests so pages reflect each test's data; the

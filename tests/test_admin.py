@@ -13,22 +13,25 @@ from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 
-from claims import checking, workflow
+from claims import checking, editing, workflow
 from claims.enums import CheckOutcome, ClaimStatus, Rating
 from claims.linkcheck import CheckResult
 from claims.models import (
     Article,
+    ArticleRevision,
     Claim,
     ClaimEvent,
     Correction,
     HostThrottle,
     LinkCheck,
     Note,
+    Proposal,
     Source,
     Tag,
     WorkerHeartbeat,
 )
 from tests.factories import (
+    BODY,
     ClaimFactory,
     InReviewClaimFactory,
     NoteFactory,
@@ -37,6 +40,7 @@ from tests.factories import (
     SourceFactory,
     user_with_role,
 )
+from tests.support.record import publish_correction
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +48,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def data(reviewer, editor):
     """One row of every model the admin shows."""
-    claim = PublishedClaimFactory(submitted_by=reviewer, approved_by=editor)
+    article = editing.create_article(by=reviewer, title="An article", body=BODY)  # revision 1
+    claim = PublishedClaimFactory(article=article, submitted_by=reviewer, approved_by=editor)
     claim.tags.create(name="Labour market")
     source = SourceFactory(claim=claim)
     (ticket,) = checking.hand_out([source.pk])
     checking.record_result(ticket, CheckResult(url=source.url, outcome=CheckOutcome.OK, status=200))
     HostThrottle.objects.create(host="stats.example.org")
     NoteFactory(claim=claim, author=reviewer)
-    workflow.correct_claim(claim, by=editor, version=claim.version, note="Fixed.", summary="S")
+    publish_correction(claim, by=editor, note="Fixed.", summary="S")
+    # A pending proposal: an archived copy on the published claim.
+    editing.record_archived_copy(source, by=reviewer, archived_url="https://archive.example/x")
     WorkerHeartbeat.objects.create(hostname="worker@host", seen_at=timezone.now())
     AuthToken.objects.create(user=reviewer, expiry=None)
     return claim
@@ -65,7 +72,7 @@ def admin_client(client, superuser):
 
 MODELS = [
     Article, Claim, Tag, Source, Note, ClaimEvent, Correction, LinkCheck, HostThrottle,
-    WorkerHeartbeat,
+    WorkerHeartbeat, Proposal, ArticleRevision,
 ]  # fmt: skip
 ADDABLE = {Article, Tag, Note}
 
@@ -128,7 +135,9 @@ def _roles(response):
 # --- Events and corrections are append-only, for superusers too ---------------------------
 
 
-@pytest.mark.parametrize("model", [ClaimEvent, Correction], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [ClaimEvent, Correction, ArticleRevision], ids=lambda m: m.__name__
+)
 def test_append_only_rows_cannot_be_changed_or_deleted(admin_client, rf, superuser, data, model):
     from django.contrib import admin
 
@@ -163,7 +172,12 @@ def test_claim_form_is_read_only_and_shows_the_history(admin_client, data):
     assert posted.status_code == 403
     data.refresh_from_db()
     assert data.statement != "Rewritten"
-    assert ClaimEvent.objects.filter(claim=data).count() == 1
+    # The correction's proposal and its approval: nothing from the refused post.
+    assert list(ClaimEvent.objects.filter(claim=data).values_list("action", flat=True)) == [
+        "propose",
+        "correct",
+        "propose",
+    ]
 
 
 def test_claims_cannot_be_deleted_in_the_admin(admin_client, data):
@@ -180,10 +194,13 @@ def test_tags_in_use_cannot_be_deleted(admin_client, data):
     assert list(Tag.objects.values_list("name", flat=True)) == ["Labour market"]
 
 
-def test_article_edit_moves_claims_and_refuses_deleting_quoted_words(admin_client, data):
-    article = data.article
+def test_article_edit_moves_claims_and_refuses_deleting_quoted_words(admin_client):
+    article = editing.create_article(by=user_with_role("rita", "Reviewers"), title="A", body=BODY)
+    # Readers cannot see the article: edits apply at once.
+    claim = ResearchingClaimFactory(article=article)
     url = _url(Article, "change", article.pk)
     form = {
+        "based_on_version": "1",
         "title": article.title,
         "standfirst": article.standfirst,
         "author": article.author,
@@ -193,19 +210,43 @@ def test_article_edit_moves_claims_and_refuses_deleting_quoted_words(admin_clien
         "published_at_1": "10:00:00",
         "language": "en",
         "body": "Yesterday " + article.body,
-        "claims-TOTAL_FORMS": "1",
-        "claims-INITIAL_FORMS": "1",
-        "claims-MIN_NUM_FORMS": "0",
-        "claims-MAX_NUM_FORMS": "1000",
-        "claims-0-id": str(data.pk),
+        **_inline_management(
+            claims=[claim.pk], proposals=[], revisions=[article.revisions.get().pk]
+        ),
         "claims-0-article": str(article.pk),
     }
     assert admin_client.post(url, form).status_code == 302
-    data.refresh_from_db()
-    assert data.start_offset == 28
-    refused = admin_client.post(url, {**form, "body": "Nothing left."})
+    claim.refresh_from_db()
+    assert claim.start_offset == 28
+    article.refresh_from_db()
+    assert (article.version, article.revisions.get(number=2).body) == (2, "Yesterday " + BODY)
+    moved = ClaimEvent.objects.get(claim=claim, action="article_edit")
+    assert [(e["field"], e["before"]["start"], e["after"]["start"]) for e in moved.changes] == [
+        ("span", 18, 28)
+    ]
+    refused = admin_client.post(url, {**form, "based_on_version": "2", "body": "Nothing left."})
     assert refused.status_code == 200
     assert "This edit removes words that claims quote" in refused.content.decode()
+    stale = admin_client.post(url, {**form, "body": "Earlier " + article.body})
+    assert stale.status_code == 200
+    assert "This article changed after you loaded it" in stale.content.decode()
+    assert Article.objects.get(pk=article.pk).version == 2
+
+
+def _inline_management(**inlines) -> dict:
+    """The management forms of an article page's (view-only) inlines, as a browser sends."""
+    data = {}
+    for prefix, pks in inlines.items():
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(pks)),
+                f"{prefix}-INITIAL_FORMS": str(len(pks)),
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        data.update({f"{prefix}-{i}-id": str(pk) for i, pk in enumerate(pks)})
+    return data
 
 
 def test_note_is_added_through_the_domain(admin_client, data, superuser):
@@ -270,7 +311,7 @@ def test_start_and_submit_actions_report_each_claim(admin_client):
     response = _act(admin_client, "start", [draft, published])
 
     assert _messages(response) == [
-        f"“{draft}”: research started.",
+        f"“{draft}”: Research started.",
         f"“{published}”: A claim that is published cannot be started.",
     ]
     draft.refresh_from_db()
@@ -292,15 +333,15 @@ def test_approve_action_keeps_four_eyes_for_administrators(admin_client, superus
     refused = _act(admin_client, "approve", [claim])
 
     assert _messages(refused) == [
-        f"“{claim}”: You submitted this claim, so someone else must approve it: every "
-        "verdict is checked by two people."
+        f"“{claim}”: You submitted it, so you cannot approve this claim: everything readers "
+        "see is checked by two people. It may be approved by Eddie."
     ]
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
 
     other = InReviewClaimFactory(quote_text="wages had not kept up with prices")
     approved = _act(admin_client, "approve", [other])
-    assert _messages(approved) == [f"“{other}”: approved and published."]
+    assert _messages(approved) == [f"“{other}”: Approved: the fact-check is published."]
     other.refresh_from_db()
     assert (other.status, other.approved_by) == (ClaimStatus.PUBLISHED, superuser)
 
@@ -330,7 +371,7 @@ def test_reject_asks_for_a_comment_on_an_intermediate_page(admin_client):
     assert page.status_code == 200
     assert page.templates[0].name == "admin/claims/claim/transition.html"
     html = page.content.decode()
-    assert "What needs to change (added to the claim&#x27;s notes)" in html
+    assert "What needs to change (added to the notes)" in html
     assert f'name="version-{claim.pk}" value="1"' in html
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
@@ -338,7 +379,9 @@ def test_reject_asks_for_a_comment_on_an_intermediate_page(admin_client):
     empty = _act(
         admin_client, "reject", [claim], apply="yes", comment="", **{f"version-{claim.pk}": 1}
     )
-    assert "This field is required." in empty.content.decode()
+    assert _messages(empty) == [
+        f"“{claim}”: Say what needs to change: the comment goes to the reviewer's notes."
+    ]
 
     done = _act(
         admin_client,
@@ -348,15 +391,17 @@ def test_reject_asks_for_a_comment_on_an_intermediate_page(admin_client):
         comment="Check the source.",
         **{f"version-{claim.pk}": 1},
     )
-    assert _messages(done) == [f"“{claim}”: sent back for changes."]
+    assert _messages(done) == [f"“{claim}”: Sent back for changes; your comment is in the notes."]
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.RESEARCHING
     assert list(Note.objects.values_list("body", flat=True)) == ["Check the source."]
 
 
-def test_withdraw_refuses_a_claim_changed_since_the_page_was_shown(admin_client, editor):
+def test_withdraw_refuses_a_claim_changed_since_the_page_was_shown(
+    admin_client, superuser, editor, other_editor
+):
     claim = PublishedClaimFactory()
-    workflow.correct_claim(claim, by=editor, version=1, note="Fix.", summary="New")
+    publish_correction(claim, by=editor, approver=other_editor, note="Fix.", summary="New")
 
     response = _act(
         admin_client,
@@ -383,9 +428,18 @@ def test_withdraw_refuses_a_claim_changed_since_the_page_was_shown(admin_client,
         comment="Wrong.",
         **{f"version-{claim.pk}": 2},
     )
-    assert _messages(done) == [f"“{claim}”: withdrawn."]
+    assert _messages(done) == [
+        f"“{claim}”: Withdrawal proposed: readers see the fact-check as it is until another "
+        "editor approves it."
+    ]
     claim.refresh_from_db()
-    assert (claim.status, claim.withdrawal_reason) == (ClaimStatus.WITHDRAWN, "Wrong.")
+    assert claim.status == ClaimStatus.PUBLISHED  # until another editor approves
+    proposal = Proposal.objects.get(kind="withdrawal")
+    assert (proposal.proposed_by, proposal.note, proposal.based_on_version) == (
+        superuser,
+        "Wrong.",
+        2,
+    )
 
 
 def test_correct_one_claim_with_a_new_verdict(admin_client):
@@ -408,7 +462,31 @@ def test_correct_one_claim_with_a_new_verdict(admin_client):
         explanation="Why.",
         **{f"version-{claim.pk}": 1},
     )
-    assert _messages(done) == [f"“{claim}”: correction published."]
+    assert _messages(done) == [
+        f"“{claim}”: Correction proposed: readers see the current verdict until another "
+        "editor approves it."
+    ]
+    assert Correction.objects.count() == 0
+    proposal = Proposal.objects.get(kind="correction")
+    assert proposal.values == {"rating": "false"}
+    approve = admin_client.post(
+        _url(Proposal, "changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [proposal.pk]},
+        follow=True,
+    )
+    assert _messages(approve) == [
+        f"{proposal}: You proposed it, so you cannot approve this correction: everything "
+        "readers see is checked by two people. Ask another editor to approve it."
+    ]
+    correction_editor = user_with_role("cora", None, is_staff=True, is_superuser=True)
+    admin_client.force_login(correction_editor)
+    approved = admin_client.post(
+        _url(Proposal, "changelist"),
+        {"action": "approve", ACTION_CHECKBOX_NAME: [proposal.pk]},
+        follow=True,
+    )
+    proposal.refresh_from_db()
+    assert _messages(approved) == [f"{proposal}: approved and applied."]
     correction = Correction.objects.get()
     assert (correction.rating_before, correction.rating_after, correction.changed_fields) == (
         "mixed",

@@ -2,16 +2,16 @@
 
 import pytest
 
-from claims.enums import ClaimantKind, Rating
+from claims.enums import Action, ClaimantKind, Rating
 from claims.forms import (
     ClaimForm,
     ClaimFromOffsetsForm,
     ClaimFromWordsForm,
-    CorrectionForm,
     TransitionForm,
     normalise_newlines,
     parse_tags,
 )
+from claims.rules import TRANSITIONS
 from tests.factories import ResearchingClaimFactory
 
 
@@ -101,17 +101,35 @@ def test_claim_form_starts_from_the_claim_and_returns_its_changes():
 
 
 def test_transition_forms_need_a_version_and_leave_the_comment_to_the_workflow():
-    assert TransitionForm({"comment": "Why"}).errors == {"version": ["This field is required."]}
-    form = TransitionForm({"version": "3"})
+    reject = TRANSITIONS[Action.REJECT]
+    assert TransitionForm({"comment": "Why"}, transition=reject).errors == {
+        "version": ["This field is required."]
+    }
+    form = TransitionForm({"version": "3"}, transition=reject)
     assert form.is_valid()
     assert form.cleaned_data == {"version": 3, "comment": ""}
+    assert form.fields["comment"].label == reject.comment_label
+
+
+def test_transition_forms_ask_only_for_what_the_transition_needs():
+    assert list(TransitionForm(transition=TRANSITIONS[Action.APPROVE]).fields) == ["version"]
+    assert list(TransitionForm(transition=TRANSITIONS[Action.WITHDRAW]).fields) == [
+        "comment",
+        "version",
+    ]
+    admin = TransitionForm(transition=TRANSITIONS[Action.CORRECT], with_version=False)
+    assert list(admin.fields) == ["rating", "summary", "explanation", "comment"]
 
 
 def test_correction_form_needs_a_rating_from_the_scale():
-    form = CorrectionForm({"version": "2", "rating": "", "summary": "S", "explanation": "E"})
+    correct = TRANSITIONS[Action.CORRECT]
+    form = TransitionForm(
+        {"version": "2", "rating": "", "summary": "S", "explanation": "E"}, transition=correct
+    )
     assert form.errors == {"rating": ["This field is required."]}
-    form = CorrectionForm(
-        {"version": "2", "rating": "false", "summary": "S", "explanation": "E", "comment": "N"}
+    form = TransitionForm(
+        {"version": "2", "rating": "false", "summary": "S", "explanation": "E", "comment": "N"},
+        transition=correct,
     )
     assert form.is_valid()
     assert form.verdict() == {"rating": Rating.FALSE, "summary": "S", "explanation": "E"}

@@ -107,7 +107,7 @@ def test_the_api_refuses_a_span_that_cuts_a_flag(client, reviewer, token_for, ar
         content_type="application/json",
         **token_for(reviewer),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # a domain refusal (claims.errors)
     assert response.json()["error"]["fields"] == {
         "end_offset": (
             f"The claim ends inside a character: “\U0001f1eb\U0001f1f7” at {FLAG}–{FLAG + 2} is "
@@ -128,7 +128,7 @@ def test_an_edit_cannot_move_a_span_into_a_character(client, reviewer, token_for
         content_type="application/json",
         **token_for(reviewer),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert list(response.json()["error"]["fields"]) == ["end_offset"]
     claim.refresh_from_db()
     assert (claim.quote, claim.version) == ("said the cafe\u0301", 1)
@@ -163,9 +163,14 @@ def test_an_article_edit_that_glues_an_accent_to_quoted_words_is_refused(reviewe
     article = ArticleFactory(body="The cafe is open.")
     ClaimFactory(article=article, quote_text="The cafe")
     with pytest.raises(editing.Invalid) as excinfo:
-        editing.update_article(article, by=reviewer, fields={"body": "The cafe\u0301 is open."})
+        editing.update_article(
+            article,
+            by=reviewer,
+            version=article.version,
+            fields={"body": "The cafe\u0301 is open."},
+        )
     assert excinfo.value.fields == {
-        "body": "This edit removes words that claims quote: “The cafe”. Keep those words, or "
-        "remove the claims first."
+        "body": "This edit removes words that claims quote: “The cafe”. Keep those words: a "
+        "claim always quotes the article's text exactly."
     }
     assert Article.objects.get().body == "The cafe is open."

@@ -76,9 +76,9 @@ def test_rate_limit_counts_per_address(settings):
 
 def test_client_address_trusts_only_the_configured_proxies(settings, rf):
     request = rf.post("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.1")
-    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     assert reports.client_address(request) == "10.0.0.1"
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert reports.client_address(request) == "203.0.113.9"
 
 

@@ -147,6 +147,12 @@ def test_the_admin_refuses_markup_in_an_article_url(client, superuser):
         "claims-INITIAL_FORMS": "0",
         "claims-MIN_NUM_FORMS": "0",
         "claims-MAX_NUM_FORMS": "1000",
+        **{
+            f"{inline}-{name}": "0"
+            for inline in ("proposals", "revisions")
+            for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")
+        },
+        "based_on_version": article.version,
     }
     refused = client.post(url, form)
     assert refused.status_code == 200

@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from claims import workflow
-from claims.enums import Action, ClaimStatus, Rating
+from claims import proposals, workflow
+from claims.enums import Action, ClaimStatus, ProposalKind, ProposalState, Rating
 from claims.errors import (
+    FourEyes,
     Incomplete,
     Invalid,
     InvalidTransition,
@@ -14,17 +15,20 @@ from claims.errors import (
     NotPermitted,
     StaleVersion,
 )
-from claims.models import AppendOnlyError, Claim, ClaimEvent, Correction, Note
+from claims.models import AppendOnlyError, Claim, ClaimEvent, Correction, Note, Proposal
 from tests.factories import (
     ClaimFactory,
     InReviewClaimFactory,
     SourceFactory,
     user_with_role,
 )
+from tests.support.record import publish_correction, publish_withdrawal
 
 pytestmark = pytest.mark.django_db
 
 # The rule book, written out from the issue rather than derived from the code under test.
+# Correct and withdraw are proposed: allowed, they file a proposal and change nothing yet.
+PROPOSED = {Action.CORRECT: ProposalKind.CORRECTION, Action.WITHDRAW: ProposalKind.WITHDRAWAL}
 ALLOWED = {
     (ClaimStatus.DRAFT, Action.START): ClaimStatus.RESEARCHING,
     (ClaimStatus.RESEARCHING, Action.SUBMIT): ClaimStatus.IN_REVIEW,
@@ -71,6 +75,7 @@ def state_of(claim: Claim) -> dict:
         "events": ClaimEvent.objects.count(),
         "notes": Note.objects.count(),
         "corrections": Correction.objects.count(),
+        "proposals": Proposal.objects.count(),
     }
 
 
@@ -88,18 +93,40 @@ def test_workflow_matrix(status, action, role):
 
     if not permitted:
         with pytest.raises(NotPermitted):
-            workflow.perform(claim, action, by=actor, version=claim.version, **arguments(action))
+            proposals.act(claim, action, by=actor, version=claim.version, **arguments(action))
         assert state_of(claim) == before
         return
     if target is None:
         with pytest.raises(InvalidTransition) as excinfo:
-            workflow.perform(claim, action, by=actor, version=claim.version, **arguments(action))
+            proposals.act(claim, action, by=actor, version=claim.version, **arguments(action))
         assert type(excinfo.value) is InvalidTransition
         assert state_of(claim) == before
         return
 
     version = claim.version
-    result = workflow.perform(claim, action, by=actor, version=version, **arguments(action))
+    result = proposals.act(claim, action, by=actor, version=version, **arguments(action))
+    if action in PROPOSED:
+        # Filed for a second editor: the claim is exactly as it was; one "propose" event.
+        assert (result.kind, result.state, result.proposed_by, result.based_on_version) == (
+            PROPOSED[action],
+            ProposalState.PENDING,
+            actor,
+            version,
+        )
+        assert {**state_of(claim), "events": 0, "proposals": 0} == {
+            **before,
+            "events": 0,
+            "proposals": 0,
+        }
+        event = ClaimEvent.objects.get(action=Action.PROPOSE)
+        assert (event.actor, event.proposal, event.version, event.public) == (
+            actor,
+            result,
+            version,
+            False,
+        )
+        assert ClaimEvent.objects.count() == before["events"] + 1
+        return
     stored = Claim.objects.get(pk=claim.pk)
     assert (result.status, stored.status, stored.version) == (target, target, version + 1)
     event = ClaimEvent.objects.get(version=version + 1)
@@ -112,22 +139,24 @@ def test_workflow_matrix(status, action, role):
         target,
     )
     assert event.comment == arguments(action).get("comment", "")
-    assert event.public == (action in {Action.WITHDRAW, Action.CORRECT})
+    assert event.public is False
 
 
 @pytest.mark.parametrize("role", ["editor", "superuser"])
 def test_submitter_cannot_approve_whatever_their_role(role):
     actor = make_actor(role)
+    other = user_with_role("erin", "Editors")
     claim = complete_claim(ClaimStatus.IN_REVIEW)
     Claim.objects.filter(pk=claim.pk).update(submitted_by=actor)
     claim.refresh_from_db()
     before = state_of(claim)
-    with pytest.raises(NotPermitted) as excinfo:
+    with pytest.raises(FourEyes) as excinfo:
         workflow.approve_claim(claim, by=actor, version=claim.version)
     assert str(excinfo.value) == (
-        "You submitted this claim, so someone else must approve it: every verdict is "
-        "checked by two people."
+        "You submitted it, so you cannot approve this claim: everything readers see is "
+        f"checked by two people. It may be approved by {other.get_full_name()}."
     )
+    assert excinfo.value.may_approve == [other.get_full_name()]
     assert state_of(claim) == before
     assert Action.APPROVE not in workflow.allowed_actions(claim, actor)
 
@@ -183,9 +212,10 @@ def test_submit_lists_everything_missing(reviewer):
 def test_actions_that_need_a_comment_refuse_without_one(editor, status, action, field):
     claim = complete_claim(status)
     before = state_of(claim)
+    verdict = {"summary": "x"} if action == Action.CORRECT else None
     with pytest.raises(Incomplete) as excinfo:
-        workflow.perform(
-            claim, action, by=editor, version=claim.version, comment="   ", verdict={"summary": "x"}
+        proposals.act(
+            claim, action, by=editor, version=claim.version, comment="   ", verdict=verdict
         )
     assert list(excinfo.value.fields) == [field]
     assert state_of(claim) == before
@@ -200,20 +230,21 @@ def test_reject_comment_goes_to_the_notes(editor):
     assert ClaimEvent.objects.get(action=Action.REJECT).public is False
 
 
-def test_withdraw_records_the_public_reason(editor):
+def test_withdraw_records_the_public_reason(editor, other_editor):
     claim = complete_claim(ClaimStatus.PUBLISHED)
-    workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="Misattributed.")
-    claim.refresh_from_db()
+    publish_withdrawal(claim, by=editor, approver=other_editor, reason="Misattributed.")
     assert (claim.status, claim.withdrawal_reason) == (ClaimStatus.WITHDRAWN, "Misattributed.")
     assert claim.withdrawn_at is not None
+    event = ClaimEvent.objects.get(action=Action.WITHDRAW)
+    assert (event.actor, event.public, event.proposal.proposed_by) == (other_editor, True, editor)
 
 
-def test_correct_appends_a_correction(editor):
+def test_correct_appends_a_correction(editor, other_editor):
     claim = complete_claim(ClaimStatus.PUBLISHED, rating=Rating.MOSTLY_ACCURATE)
-    workflow.correct_claim(
+    publish_correction(
         claim,
         by=editor,
-        version=claim.version,
+        approver=other_editor,
         note="We misread the table.",
         rating=Rating.MISLEADING,
         summary=claim.summary,  # unchanged values are not "changes"
@@ -246,17 +277,31 @@ def test_correct_appends_a_correction(editor):
 def test_correct_must_change_something(editor):
     claim = complete_claim(ClaimStatus.PUBLISHED)
     with pytest.raises(Incomplete):
-        workflow.correct_claim(
+        proposals.propose_correction(
             claim, by=editor, version=claim.version, note="n", summary=claim.summary
         )
-    assert Correction.objects.count() == 0
+    assert (Correction.objects.count(), Proposal.objects.count()) == (0, 0)
 
 
 def test_correct_refuses_an_unknown_rating(editor):
     claim = complete_claim(ClaimStatus.PUBLISHED)
     with pytest.raises(Invalid) as excinfo:
-        workflow.correct_claim(claim, by=editor, version=claim.version, note="n", rating="meh")
+        proposals.propose_correction(
+            claim, by=editor, version=claim.version, note="n", rating="meh"
+        )
     assert list(excinfo.value.fields) == ["rating"]
+
+
+@pytest.mark.parametrize("action", [Action.CORRECT, Action.WITHDRAW])
+def test_correct_and_withdraw_never_take_effect_without_a_proposal(editor, action):
+    """No path applies a correction or a withdrawal on one editor's word."""
+    claim = complete_claim(ClaimStatus.PUBLISHED)
+    before = state_of(claim)
+    with pytest.raises(InvalidTransition):
+        workflow.perform(claim, action, by=editor, version=claim.version, comment="Because.")
+    with pytest.raises(InvalidTransition):
+        workflow._commit(claim, action, by=editor, version=claim.version, comment="Because.")
+    assert state_of(claim) == before
 
 
 def test_unknown_action_is_invalid(editor):
@@ -292,7 +337,11 @@ def test_edit_while_researching_writes_one_event(reviewer, status):
     event = ClaimEvent.objects.get()
     assert (event.action, event.changes, event.rating_before, event.rating_after) == (
         Action.EDIT,
-        ["rating", "summary", "tags"],
+        [
+            {"field": "rating", "before": "", "after": Rating.FALSE},
+            {"field": "summary", "before": "", "after": "New summary"},
+            {"field": "tags", "before": [], "after": ["economy", "jobs"]},
+        ],
         "",
         Rating.FALSE,
     )

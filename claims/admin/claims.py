@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.serializers.json import DjangoJSONEncoder
@@ -14,13 +13,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .. import workflow
-from ..enums import Action, ClaimStatus, Rating
+from .. import proposals, workflow
+from ..enums import Action, ClaimStatus
 from ..errors import WorkflowError
+from ..forms import ReaffirmForm, TransitionForm
 from ..models import (
     Claim,
     ClaimEvent,
     Note,
+    Proposal,
     Source,
 )
 from .base import ViewOnlyInline
@@ -63,49 +64,29 @@ class EventInline(ViewOnlyInline):
     verbose_name_plural = "history"
 
 
-class TransitionForm(forms.Form):
-    """The intermediate page of reject, withdraw and correct."""
+class ProposalInline(ViewOnlyInline):
+    """Proposals on this claim (decided in the proposals admin, or the reviewer UI)."""
 
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    rating = forms.ChoiceField(choices=Rating.choices, required=False)
-    summary = forms.CharField(max_length=300, required=False)
-    explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), required=False)
-
-    LABELS = {
-        Action.REJECT: "What needs to change (added to the claim's notes)",
-        Action.WITHDRAW: "Public reason for withdrawing (shown to readers)",
-        Action.CORRECT: "Public correction note: what changed and why (shown to readers)",
-    }
-
-    def __init__(self, *args, action: Action, claim: Claim | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].label = self.LABELS[action]
-        if action != Action.CORRECT:
-            for name in workflow.VERDICT_FIELDS:
-                del self.fields[name]
-        elif claim is not None and not self.is_bound:
-            for name in workflow.VERDICT_FIELDS:
-                self.fields[name].initial = getattr(claim, name)
-
-    def verdict(self) -> dict | None:
-        if "rating" not in self.fields:
-            return None
-        return {name: self.cleaned_data[name] for name in workflow.VERDICT_FIELDS}
+    model = Proposal
+    fk_name = "claim"
+    fields = ["kind", "state", "proposed_by", "proposed_at", "note", "decided_by", "decided_at"]
+    readonly_fields = fields
+    ordering = ["-proposed_at"]
+    show_change_link = True
 
 
-TITLES = {
-    Action.REJECT: "Send claims back for changes",
-    Action.WITHDRAW: "Withdraw fact-checks",
-    Action.CORRECT: "Publish a correction",
-}
-DONE = {
-    Action.START: "research started",
-    Action.SUBMIT: "submitted for review",
-    Action.APPROVE: "approved and published",
-    Action.REJECT: "sent back for changes",
-    Action.WITHDRAW: "withdrawn",
-    Action.CORRECT: "correction published",
-}
+def _transition_action(transition):
+    """An admin action for one transition, with its label from the rule book."""
+
+    def run(modeladmin, request, queryset):
+        if transition.has_comment:
+            return modeladmin._with_comment(request, queryset, transition)
+        modeladmin._perform(request, queryset.order_by("pk"), transition)
+        return None
+
+    run.__name__ = transition.action.value
+    suffix = "…" if transition.has_comment else ""
+    return admin.action(description=f"{transition.label} (selected claims){suffix}")(run)
 
 
 @admin.register(Claim)
@@ -125,7 +106,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ["article", "assignee"]
     search_fields = ["statement", "quote", "claimant", "summary", "slug", "article__title"]
     date_hierarchy = "updated_at"
-    inlines = [SourceInline, NoteInline, EventInline]
+    inlines = [SourceInline, NoteInline, ProposalInline, EventInline]
     fieldsets = [
         (None, {"fields": ["links", "article", "slug", "status", "version"]}),
         (
@@ -163,12 +144,8 @@ class ClaimAdmin(admin.ModelAdmin):
         ),
     ]
     actions = [
-        "start",
-        "submit",
-        "approve",
-        "reject",
-        "withdraw",
-        "correct",
+        *(_transition_action(t) for t in workflow.TRANSITIONS.values()),
+        "reaffirm",
         "check_sources",
         "export_csv",
         "export_json",
@@ -216,82 +193,93 @@ class ClaimAdmin(admin.ModelAdmin):
 
     # --- Workflow actions ------------------------------------------------------------------
 
-    def _perform(self, request, claims, action: Action, *, versions=None, **options) -> None:
-        """``workflow.perform`` on each claim as the signed-in user; one message per claim."""
+    def _perform(self, request, claims, transition, *, versions=None, **options) -> None:
+        """Each claim through the same door as the reviewer UI and the API
+        (``proposals.act``: a transition, or a proposal for correct and withdraw), as the
+        signed-in user; one message per claim."""
         for claim in claims:
             version = (versions or {}).get(claim.pk, claim.version)
             try:
-                workflow.perform(claim, action, by=request.user, version=version, **options)
+                proposals.act(claim, transition.action, by=request.user, version=version, **options)
             except WorkflowError as exc:
                 self.message_user(request, f"“{claim}”: {exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"“{claim}”: {DONE[action]}.", messages.SUCCESS)
+                self.message_user(request, f"“{claim}”: {transition.done}", messages.SUCCESS)
 
-    @admin.action(description="Start research on the selected claims")
-    def start(self, request, queryset):
-        self._perform(request, queryset.order_by("pk"), Action.START)
+    def _versions(self, request, claims) -> dict[int, int | None]:
+        versions = {}
+        for claim in claims:
+            try:
+                versions[claim.pk] = int(request.POST.get(f"version-{claim.pk}", ""))
+            except ValueError:
+                versions[claim.pk] = None  # refused by the workflow as incomplete
+        return versions
 
-    @admin.action(description="Submit the selected claims for review")
-    def submit(self, request, queryset):
-        self._perform(request, queryset.order_by("pk"), Action.SUBMIT)
-
-    @admin.action(description="Approve and publish the selected claims (four eyes apply)")
-    def approve(self, request, queryset):
-        self._perform(request, queryset.order_by("pk"), Action.APPROVE)
-
-    @admin.action(description="Send the selected claims back for changes…")
-    def reject(self, request, queryset):
-        return self._with_comment(request, queryset, Action.REJECT)
-
-    @admin.action(description="Withdraw the selected fact-checks…")
-    def withdraw(self, request, queryset):
-        return self._with_comment(request, queryset, Action.WITHDRAW)
-
-    @admin.action(description="Publish a correction to the selected fact-check…")
-    def correct(self, request, queryset):
-        if queryset.count() != 1:
+    def _with_comment(self, request, queryset, transition):
+        """An intermediate page asking for the comment (and, for a correction, the new
+        verdict); the versions it was shown with travel along, so a claim changed in the
+        meantime is refused as stale."""
+        claims = list(queryset.select_related("article").order_by("pk"))
+        if transition.action == Action.CORRECT and len(claims) != 1:
             self.message_user(
                 request, "Correct one fact-check at a time: select exactly one.", messages.ERROR
             )
             return None
-        return self._with_comment(request, queryset, Action.CORRECT)
-
-    def _with_comment(self, request, queryset, action: Action):
-        """An intermediate page asking for the comment; the versions it was shown with
-        travel along, so a claim changed in the meantime is refused as stale."""
-        claims = list(queryset.select_related("article").order_by("pk"))
         single = claims[0] if len(claims) == 1 else None
-        if "apply" in request.POST:
-            form = TransitionForm(request.POST, action=action, claim=single)
-            versions = {}
-            for claim in claims:
-                try:
-                    versions[claim.pk] = int(request.POST.get(f"version-{claim.pk}", ""))
-                except ValueError:
-                    versions[claim.pk] = None  # refused by the workflow as incomplete
-            if form.is_valid():
-                self._perform(
-                    request,
-                    claims,
-                    action,
-                    versions=versions,
-                    comment=form.cleaned_data["comment"],
-                    verdict=form.verdict(),
-                )
-                return None  # back to the changelist, with the messages
-        else:
-            form = TransitionForm(action=action, claim=single)
+        data = request.POST if "apply" in request.POST else None
+        form = TransitionForm(data, transition=transition, claim=single, with_version=False)
+        if data is not None and form.is_valid():
+            self._perform(
+                request,
+                claims,
+                transition,
+                versions=self._versions(request, claims),
+                comment=form.comment_text(),
+                verdict=form.verdict(),
+            )
+            return None  # back to the changelist, with the messages
+        return self._intermediate(
+            request, claims, form, transition.label, transition.action, transition.confirm
+        )
+
+    def _intermediate(self, request, claims, form, title: str, action: str, confirm: str = ""):
         context = {
             **self.admin_site.each_context(request),
-            "title": TITLES[action],
+            "title": title,
+            "confirm": confirm,
             "opts": self.model._meta,
             "claims": claims,
             "form": form,
-            "action": action.value,
+            "action": action,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/claims/claim/transition.html", context)
+
+    @admin.action(description=f"{workflow.REAFFIRM.label} (selected fact-checks)…")
+    def reaffirm(self, request, queryset):
+        claims = list(queryset.select_related("article").order_by("pk"))
+        data = request.POST if "apply" in request.POST else None
+        form = ReaffirmForm(data)
+        del form.fields["version"]
+        if data is not None and form.is_valid():
+            versions = self._versions(request, claims)
+            for claim in claims:
+                try:
+                    workflow.reaffirm_claim(
+                        claim,
+                        by=request.user,
+                        version=versions[claim.pk],
+                        note=form.cleaned_data["comment"],
+                    )
+                except WorkflowError as exc:
+                    self.message_user(request, f"“{claim}”: {exc.message}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request, f"“{claim}”: {workflow.REAFFIRM.done}", messages.SUCCESS
+                    )
+            return None
+        return self._intermediate(request, claims, form, workflow.REAFFIRM.label, "reaffirm")
 
     # --- Link checks -----------------------------------------------------------------------
 

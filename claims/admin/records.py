@@ -1,15 +1,21 @@
-"""Notes, the history and corrections in the admin: append-only records."""
+"""Notes, the history, corrections and proposals in the admin.
+
+History and corrections are append-only (the database refuses changes too); proposals are
+decided by actions that call the same domain functions as the reviewer UI and the API, so
+four eyes holds here as everywhere (``claims.approvals``)."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .. import editing, roles
+from .. import approvals, editing, proposals, roles
+from ..errors import WorkflowError
 from ..models import (
     ClaimEvent,
     Correction,
     Note,
+    Proposal,
 )
 from .base import ViewOnlyMixin
 
@@ -68,3 +74,43 @@ class CorrectionAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_select_related = ["claim"]
     search_fields = ["claim__statement", "note"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Changes waiting for a second editor; approve or cancel them with the actions."""
+
+    list_display = ["kind", "state", "claim", "article", "proposed_by", "proposed_at"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["claim", "article", "proposed_by"]
+    search_fields = ["note", "claim__statement", "article__title", "proposed_by__username"]
+    date_hierarchy = "proposed_at"
+    actions = ["approve", "cancel"]
+
+    def _decide(self, request, queryset, decide, done: str) -> None:
+        for proposal in queryset.select_related("claim", "article", "proposed_by").order_by("pk"):
+            label = str(proposal)
+            try:
+                decide(proposal)
+            except WorkflowError as exc:
+                self.message_user(request, f"{label}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{label}: {done}", messages.SUCCESS)
+
+    @admin.action(description="Approve the selected proposals (four eyes apply)")
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda p: approvals.approve_proposal(p, by=request.user),
+            "approved and applied.",
+        )
+
+    @admin.action(description="Cancel the selected proposals")
+    def cancel(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            lambda p: proposals.cancel_proposal(p, by=request.user),
+            "cancelled.",
+        )

@@ -6,9 +6,12 @@
 
 ``code`` is machine-readable and stable; ``message`` is for people; ``fields`` maps the
 names of offending input fields to what is wrong with them (``{}`` when none);
-``current_version`` is present only with ``stale_version``. The domain's refusals
-(:mod:`claims.errors`) map to statuses as the UI's do: not permitted → 403; stale version,
-invalid transition, locked → 409; incomplete or invalid → 400.
+``current_version`` is present only with ``stale_version``, ``may_approve`` only with a
+four-eyes refusal (the editors who may approve instead). The domain's refusals
+(:mod:`claims.errors`) carry their own status, the one the reviewer UI uses too: not
+permitted → 403; stale version, invalid transition, locked → 409; incomplete or invalid →
+422. Input the API cannot parse (wrong types, lengths, unknown choices) is a 400 before the
+domain sees it.
 """
 
 from __future__ import annotations
@@ -27,16 +30,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from ..anchoring import AnchorError
-from ..errors import Incomplete, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
-
-# Domain error class → HTTP status (most specific first: Locked is an InvalidTransition,
-# Invalid an Incomplete).
-DOMAIN_STATUSES: tuple[tuple[type[WorkflowError], int], ...] = (
-    (NotPermitted, status.HTTP_403_FORBIDDEN),
-    (StaleVersion, status.HTTP_409_CONFLICT),
-    (InvalidTransition, status.HTTP_409_CONFLICT),
-    (Incomplete, status.HTTP_400_BAD_REQUEST),
-)
+from ..errors import FourEyes, Incomplete, StaleVersion, WorkflowError
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -75,12 +69,13 @@ def _validation_message(fields: dict[str, str]) -> str:
 
 
 def _domain_response(exc: WorkflowError) -> Response:
-    code = next(s for cls, s in DOMAIN_STATUSES if isinstance(exc, cls))
     extra = {}
     if isinstance(exc, StaleVersion):
         extra["current_version"] = exc.current_version
+    if isinstance(exc, FourEyes):
+        extra["may_approve"] = exc.may_approve
     fields = dict(exc.fields) if isinstance(exc, Incomplete) else {}
-    return Response(error_body(exc.code, exc.message, fields, **extra), status=code)
+    return Response(error_body(exc.code, exc.message, fields, **extra), status=exc.http_status)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -148,6 +143,12 @@ class ErrorDetailSerializer(serializers.Serializer):
     current_version = serializers.IntegerField(
         required=False, help_text="Only with stale_version: the version to base a retry on."
     )
+    may_approve = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only with a four-eyes refusal (not_permitted): the editors who may "
+        "approve instead, by name (empty: ask another editor).",
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -155,15 +156,19 @@ class ErrorSerializer(serializers.Serializer):
 
 
 _DESCRIPTIONS = {
-    400: "Invalid input (`invalid`, `parse_error`) or missing information (`incomplete`); "
-    "`fields` names what to fix.",
+    400: "Input that does not parse: wrong types, lengths or choices (`invalid`), or a body "
+    "that is not JSON (`parse_error`); `fields` names what to fix.",
     401: "Not signed in (`not_authenticated`) or a bad token (`authentication_failed`).",
     403: "Not allowed: no reviewer role (`permission_denied`), a failed CSRF check, or a "
-    "workflow rule such as four eyes or an editor-only action (`not_permitted`).",
+    "workflow rule such as four eyes or an editor-only action (`not_permitted`; a four-eyes "
+    "refusal names who may approve instead in `may_approve`).",
     404: "No such object, or not visible to this client (`not_found`).",
     409: "Conflict: the `version` sent is stale (`stale_version`, with `current_version`), "
     "or the claim's state does not allow this (`invalid_transition`, `locked`).",
     413: "The request body is larger than the server accepts (`too_large`).",
+    422: "Understood, but the rules refuse it: information is missing (`incomplete`) or a "
+    "value is refused by the domain (`invalid`: a quote not at its offsets, an edit that "
+    "deletes quoted words...); `fields` names what to fix.",
     415: "The body is not JSON (`unsupported_media_type`).",
     429: "Too many requests (`throttled`); retry after the `Retry-After` header's seconds.",
 }

@@ -14,8 +14,8 @@ from rest_framework import serializers
 
 from .. import weburl, workflow
 from ..editing import SOURCE_FIELDS
-from ..enums import ClaimantKind, Rating, SourceKind, Stance
-from ..models import Article, Tag
+from ..enums import PROPOSABLE_KINDS, ClaimantKind, ProposalKind, Rating, SourceKind, Stance
+from ..models import Article, Claim, Tag
 
 # The largest value a PositiveIntegerField holds on every database we support: bigger
 # numbers are refused as input instead of reaching the database.
@@ -92,12 +92,33 @@ class ArticleInputSerializer(serializers.Serializer):
 
 
 class ArticleUpdateSerializer(ArticleInputSerializer):
-    """Only the fields sent change."""
+    """Only the fields sent change; ``version`` is the article's, as it was read."""
+
+    version = VersionField()
+    comment = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why this edit: shown to the editor who approves it (articles readers can see).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.required = False
+        for name, field in self.fields.items():
+            if name != "version":
+                field.required = False
+
+    def article_fields(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k not in ("version", "comment")}
+
+
+class ArticlePreviewInputSerializer(ArticleUpdateSerializer):
+    """The same fields as an edit, without a version: nothing is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        del self.fields["comment"]
 
 
 class ClaimCreateSerializer(serializers.Serializer):
@@ -151,14 +172,20 @@ class ClaimUpdateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=[(a.value, a.label) for a in workflow.TRANSITIONS])
+    action = serializers.ChoiceField(
+        choices=[(t.action.value, t.label) for t in workflow.TRANSITIONS.values()]
+    )
     version = VersionField()
     comment = TextField(
         required=False,
         allow_blank=True,
         default="",
-        help_text="Required to reject (goes to the notes), to withdraw (the public reason) "
-        "and to correct (the public correction note).",
+        help_text="; ".join(
+            f"{t.action.value}: {t.comment_label}"
+            for t in workflow.TRANSITIONS.values()
+            if t.has_comment
+        )
+        + ". Required for each of these.",
     )
     rating = serializers.ChoiceField(
         choices=Rating.choices, required=False, help_text="correct only."
@@ -219,3 +246,52 @@ class NoteInputSerializer(serializers.Serializer):
 
 class ArchivedCopySerializer(serializers.Serializer):
     archived_url = WebURLField(allow_blank=True)
+
+
+class ReaffirmSerializer(serializers.Serializer):
+    version = VersionField()
+    note = TextField(help_text=workflow.REAFFIRM.comment_label)
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    """A correction or a withdrawal of a published claim, for a second editor to approve.
+
+    (An article edit or an archived copy is proposed by ``PATCH /articles/{slug}/`` or
+    ``POST /sources/{id}/archive/``, which answer 202 with the proposal when readers can
+    see what they change.)
+    """
+
+    kind = serializers.ChoiceField(choices=PROPOSABLE_KINDS)
+    claim = serializers.CharField(
+        max_length=80, help_text="The claim's id or its public slug (only published claims)."
+    )
+    version = VersionField(help_text="The claim's version this proposal is based on.")
+    note = TextField(help_text="The public correction note, or the public reason for withdrawing.")
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    summary = serializers.CharField(max_length=300, required=False)
+    explanation = TextField(required=False, help_text="Markdown.")
+
+    def validate_claim(self, key: str) -> Claim:
+        lookup = {"pk": int(key)} if key.isdigit() and len(key) <= 18 else {"slug": key}
+        try:
+            return Claim.objects.get(**lookup)
+        except Claim.DoesNotExist:
+            raise serializers.ValidationError("No claim has this id or slug.") from None
+
+    def validate(self, data: dict) -> dict:
+        if data["kind"] == ProposalKind.WITHDRAWAL:
+            extra = [name for name in workflow.VERDICT_FIELDS if name in data]
+            if extra:
+                raise serializers.ValidationError(
+                    dict.fromkeys(extra, "A withdrawal changes no verdict field.")
+                )
+        return data
+
+    def verdict(self) -> dict:
+        return {k: v for k, v in self.validated_data.items() if k in workflow.VERDICT_FIELDS}
+
+
+class CancelProposalSerializer(serializers.Serializer):
+    reason = TextField(
+        required=False, allow_blank=True, default="", help_text="Why (internal, optional)."
+    )

@@ -13,9 +13,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import assignment, claimreview, roles, workflow
-from ..enums import ClaimStatus, Rating
+from ..enums import Action, ClaimStatus, ProposalState, Rating
 from ..markdown import render_markdown
-from ..models import Article, Claim, ClaimEvent, Correction, LinkCheck, Note, Source, Tag
+from ..models import (
+    Article,
+    Claim,
+    Correction,
+    LinkCheck,
+    Note,
+    Source,
+    Tag,
+)
 from ..siteurl import absolute_url
 
 
@@ -60,9 +68,29 @@ class TagSerializer(OutputSerializer):
 
 
 class CorrectionSerializer(OutputSerializer):
+    proposed_by = serializers.SerializerMethodField()
+    approved_by = serializers.SerializerMethodField()
+
     class Meta:
         model = Correction
-        fields = ["created_at", "changed_fields", "rating_before", "rating_after", "note"]
+        fields = [
+            "created_at",
+            "changed_fields",
+            "rating_before",
+            "rating_after",
+            "note",
+            "proposed_by",
+            "approved_by",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_proposed_by(self, correction: Correction) -> str | None:
+        proposal = correction.event.proposal
+        return _user_name(proposal.proposed_by) if proposal else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_approved_by(self, correction: Correction) -> str | None:
+        return _user_name(correction.event.actor)
 
 
 # Source fields readers see, as on the claim page. What the link checker finds is kept in
@@ -76,37 +104,90 @@ class LastCheckSerializer(OutputSerializer):
         fields = ["checked_at", "outcome", "http_status", "final_url", "passage_found"]
 
 
-LINK_HEALTH_FIELDS = ["health", "last_checked_at", "last_check"]
+class LinkStatusSerializer(serializers.Serializer):
+    """A source's link health in the words readers are given (``claims.linkhealth``):
+    the public claim page shows the same. ``text`` is null when readers are told nothing
+    (not checked yet, a check the safety guard refused, failures not yet making the page
+    gone)."""
+
+    state = serializers.CharField(
+        help_text="unchecked, refused, ok, moved, failing, dead, dead_archived, changed, "
+        "passage_missing."
+    )
+    text = serializers.CharField(source="reader", allow_null=True)
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeskLinkStatusSerializer(LinkStatusSerializer):
+    """For reviewers, also what the desk is told."""
+
+    desk = serializers.CharField()
+    needs_attention = serializers.BooleanField()
+    failing = serializers.BooleanField(help_text="Failing, not yet dead.")
+
+
 PUBLIC_SOURCE_FIELDS = [
     "url",
     "archived_url",
+    "archive_verified",
     "title",
     "publisher",
     "kind",
     "stance",
     "passage",
     "accessed_at",
-    *LINK_HEALTH_FIELDS,
+    "link_status",
+]
+# What the link checker found, raw: reviewers only (readers get ``link_status``).
+LINK_HEALTH_FIELDS = [
+    "health",
+    "last_checked_at",
+    "last_check",
+    "archive_checked_at",
+    "archive_check_detail",
 ]
 
 
+def _link_status(source: Source) -> dict:
+    status = source.link_status
+    return {**status.__dict__, "checked_at": source.last_checked_at}
+
+
 class PublicSourceSerializer(OutputSerializer):
-    last_check = LastCheckSerializer(allow_null=True)
+    link_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
         fields = PUBLIC_SOURCE_FIELDS
 
+    @extend_schema_field(LinkStatusSerializer)
+    def get_link_status(self, source: Source) -> dict:
+        return LinkStatusSerializer(_link_status(source)).data
+
 
 class SourceSerializer(OutputSerializer):
-    """A source as reviewers see it: with its id and the version to send back."""
+    """A source as reviewers see it: with its id, the version to send back, and what the
+    link checker found."""
 
     api_url = serializers.SerializerMethodField()
     last_check = LastCheckSerializer(allow_null=True)
+    link_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
-        fields = ["id", "api_url", *PUBLIC_SOURCE_FIELDS, "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "api_url",
+            *PUBLIC_SOURCE_FIELDS,
+            *LINK_HEALTH_FIELDS,
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(DeskLinkStatusSerializer)
+    def get_link_status(self, source: Source) -> dict:
+        return DeskLinkStatusSerializer(_link_status(source)).data
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_api_url(self, source: Source) -> str:
@@ -134,6 +215,11 @@ class PublicArticleRefSerializer(OutputSerializer):
     def get_page_url(self, article: Article) -> str:
         path = reverse("claims:article", args=[article.slug])
         return absolute_url(self.context["request"], path)
+
+
+class RecheckSerializer(serializers.Serializer):
+    rechecked_at = serializers.DateTimeField(source="created_at")
+    note = serializers.CharField(source="comment")
 
 
 class WithdrawalSerializer(serializers.Serializer):
@@ -168,6 +254,8 @@ class PublicClaimSerializer(OutputSerializer):
     article = PublicArticleRefSerializer()
     sources = PublicSourceSerializer(many=True)
     corrections = CorrectionSerializer(many=True)
+    evidence_rechecked = serializers.SerializerMethodField()
+    versions_url = serializers.SerializerMethodField()
     withdrawal = serializers.SerializerMethodField()
     claim_review = serializers.SerializerMethodField()
 
@@ -198,6 +286,8 @@ class PublicClaimSerializer(OutputSerializer):
             "article",
             "sources",
             "corrections",
+            "evidence_rechecked",
+            "versions_url",
             "withdrawal",
             "claim_review",
         ]
@@ -223,9 +313,23 @@ class PublicClaimSerializer(OutputSerializer):
     def get_explanation_html(self, claim: Claim) -> str:
         return str(render_markdown(claim.explanation))
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_researched_by(self, claim: Claim) -> str | None:
-        return _user_name(claim.submitted_by)
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_researched_by(self, claim: Claim) -> list[str]:
+        """Everyone who contributed to the verdict before it was published."""
+        return [roles.display_name(user) for user in workflow.researchers(claim)]
+
+    @extend_schema_field(RecheckSerializer(allow_null=True))
+    def get_evidence_rechecked(self, claim: Claim) -> dict | None:
+        """The latest reaffirmation: an editor re-checked the evidence; the verdict stands."""
+        events = getattr(claim, "public_record_events", None)
+        if events is None:
+            events = claim.events.filter(action=Action.REAFFIRM).order_by("created_at", "pk")
+        found = [e for e in events if e.action == Action.REAFFIRM]
+        return RecheckSerializer(found[-1]).data if found else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_versions_url(self, claim: Claim) -> str:
+        return _api_url(self.context["request"], "claim-versions", claim.slug)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_approved_by(self, claim: Claim) -> str | None:
@@ -289,6 +393,9 @@ class ClaimSerializer(OutputSerializer):
     corrections = CorrectionSerializer(many=True)
     allowed_actions = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
+    can_reaffirm = serializers.SerializerMethodField()
+    contributors = serializers.SerializerMethodField()
+    pending_proposals = serializers.SerializerMethodField()
     missing_for_submission = serializers.SerializerMethodField()
     # The desk's coordination (claims.assignment; POST .../assignment/ changes them).
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -331,6 +438,9 @@ class ClaimSerializer(OutputSerializer):
             "corrections",
             "allowed_actions",
             "can_edit",
+            "can_reaffirm",
+            "contributors",
+            "pending_proposals",
             "missing_for_submission",
             "assignee",
             "due_date",
@@ -365,11 +475,38 @@ class ClaimSerializer(OutputSerializer):
         serializers.ListField(child=serializers.ChoiceField(choices=list(workflow.TRANSITIONS)))
     )
     def get_allowed_actions(self, claim: Claim) -> list[str]:
+        """What this user may start now: approve only if they did not contribute to the
+        claim; correct and withdraw file a proposal (not offered while one of the kind
+        waits)."""
         return [a.value for a in workflow.allowed_actions(claim, self.context["request"].user)]
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_can_edit(self, claim: Claim) -> bool:
         return workflow.can_edit(claim, self.context["request"].user)
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_reaffirm(self, claim: Claim) -> bool:
+        return workflow.can_reaffirm(claim, self.context["request"].user)
+
+    @extend_schema_field(
+        serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    )
+    def get_contributors(self, claim: Claim) -> dict[str, list[str]]:
+        """Who contributed to what approving it would publish (username → what they did):
+        none of them may approve it."""
+        found = workflow.contributions(claim, Action.APPROVE)
+        people = {e.actor_id: e.actor for e in workflow.contribution_events(claim) if e.actor}
+        if claim.submitted_by_id:
+            people[claim.submitted_by_id] = claim.submitted_by
+        return {people[pk].get_username(): did for pk, did in found.items() if pk in people}
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_pending_proposals(self, claim: Claim) -> list[int]:
+        """Ids of the proposals waiting for a second editor (``/api/v1/proposals/{id}/``)."""
+        pending = getattr(claim, "pending_proposals", None)
+        if pending is None:
+            pending = claim.proposals.filter(state=ProposalState.PENDING)
+        return sorted(p.pk for p in pending)
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_missing_for_submission(self, claim: Claim) -> dict[str, str]:
@@ -377,29 +514,6 @@ class ClaimSerializer(OutputSerializer):
         if claim.status != ClaimStatus.RESEARCHING:
             return {}
         return workflow.missing_for_submission(claim)
-
-
-class ClaimEventSerializer(OutputSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    action_label = serializers.CharField(source="get_action_display")
-
-    class Meta:
-        model = ClaimEvent
-        fields = [
-            "id",
-            "created_at",
-            "actor",
-            "action",
-            "action_label",
-            "from_status",
-            "to_status",
-            "rating_before",
-            "rating_after",
-            "comment",
-            "public",
-            "changes",
-            "version",
-        ]
 
 
 class NoteSerializer(OutputSerializer):
@@ -476,7 +590,7 @@ class PublicArticleDetailSerializer(PublicArticleSerializer):
 class ArticleSerializer(PublicArticleSerializer):
     class Meta:
         model = Article
-        fields = ["id", *ARTICLE_FIELDS, "created_at", "updated_at"]
+        fields = ["id", *ARTICLE_FIELDS, "version", "created_at", "updated_at"]
 
 
 class ArticleClaimSerializer(OutputSerializer):

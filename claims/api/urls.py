@@ -13,6 +13,7 @@ router = SimpleRouter()
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("sources", views.SourceViewSet, basename="source")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("v1/ratings/", views.RatingScaleView.as_view(), name="ratings"),

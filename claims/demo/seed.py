@@ -351,9 +351,13 @@ def ensure_users(password: str) -> dict:
     return users
 
 
-def ensure_article() -> Article:
-    data = read_article_file()
-    article, _ = Article.objects.get_or_create(slug=ARTICLE_SLUG, defaults=data)
+def ensure_article(users: dict) -> Article:
+    """The demo article, added by the demo reviewer (revision 1) if it is not there."""
+    article = Article.objects.filter(slug=ARTICLE_SLUG).first()
+    if article is None:
+        article = editing.create_article(
+            by=users["reviewer"], slug=ARTICLE_SLUG, **read_article_file()
+        )
     return article
 
 
@@ -425,7 +429,7 @@ def load_demo(out: TextIO) -> None:
     password, origin = demo_password()
     with transaction.atomic():
         users = ensure_users(password)
-        article = ensure_article()
+        article = ensure_article(users)
         created = sum(ensure_claim(article, demo, users) for demo in CLAIMS)
         ensure_assignments(users)
     out.write(f"Demo article: {article.title}\n")

@@ -19,29 +19,3 @@ def field_value(form, name: str) -> str:
     """The value a form field holds now, as a string (bound data or initial)."""
     value = form[name].value()
     return "" if value is None else str(value)
-
-
-CHANGE_LABELS = {
-    "assignee": "assignee",
-    "due_date": "due date",
-    "requested_approver": "approver requested",
-    "reply_outcome": "claimant's answer",
-    "reply_published": "shown to readers",
-}
-
-
-@register.filter
-def change_text(change) -> str:
-    """One item of an event's ``changes``: a field name, or ``{"field", "before",
-    "after"}`` shown as "field: before → after" ("none" for an empty value)."""
-    if not isinstance(change, dict):
-        return str(change)
-    field = change.get("field", "")
-    label = CHANGE_LABELS.get(field, field.replace("_", " "))
-    if "before" not in change and "after" not in change:
-        return label
-
-    def shown(value) -> str:
-        return "none" if value in (None, "") else str(value)
-
-    return f"{label}: {shown(change.get('before'))} → {shown(change.get('after'))}"

@@ -1,9 +1,9 @@
 """``{% load share %}``: the share image of a claim, for OpenGraph and Twitter tags."""
 
 from django import template
-from django.conf import settings
 
 from ..enums import ClaimStatus
+from ..siteurl import absolute_url
 from ..views.share import share_image_path
 
 register = template.Library()
@@ -15,7 +15,5 @@ def share_image_url(context, claim) -> str:
     if claim.status != ClaimStatus.PUBLISHED:
         return ""
     path = share_image_path(claim)
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
     request = context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
+    return absolute_url(request, path) if request is not None else path

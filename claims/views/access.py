@@ -3,9 +3,9 @@
 Every reviewer view has one shape: ``@reviewer_required`` (login, role, no caching) → look
 the object up → bind a form → call the domain (:mod:`claims.workflow`,
 :mod:`claims.editing`) → redirect with a message. A domain refusal re-renders the same
-page with the user's input kept, the reason as a message and on the form, and a status
-that says what kind of refusal it was (:func:`refusal_status`). Every form is a plain
-POST; htmx, where it is used, swaps in the same templates' partials.
+page with the user's input kept, the reason as a message and on the form, and the
+refusal's own status (``WorkflowError.http_status``: the API answers with the same one).
+Every form is a plain POST; htmx, where it is used, swaps in the same templates' partials.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
 from .. import roles
-from ..errors import Incomplete, InvalidTransition, NotPermitted, StaleVersion, WorkflowError
+from ..errors import Incomplete, WorkflowError
 
 CACHE_CONTROL = "private, no-store"
 
@@ -44,25 +44,15 @@ def reviewer_required(view):
     return wrapper
 
 
-def refusal_status(exc: WorkflowError) -> int:
-    """The HTTP status of a page re-rendered after a domain refusal."""
-    if isinstance(exc, NotPermitted):
-        return 403
-    if isinstance(exc, StaleVersion | InvalidTransition):  # Locked is an InvalidTransition
-        return 409
-    # Incomplete/Invalid: understood but refused, so 422 (Unprocessable Content). Not 400:
-    # django-htmx's development helper replaces the page with any 400 htmx response. htmx
-    # swaps 409 and 422 back in like a 200 (the htmx-config in review/base.html).
-    return 422
-
-
 def refuse(request, form, exc: WorkflowError) -> int:
-    """Show a refusal: the message on top, each named field's problem on the form."""
+    """Show a refusal: the message on top, each named field's problem on the form; the
+    refusal's status (htmx swaps 409 and 422 in like a 200: the htmx-config in
+    review/base.html)."""
     messages.error(request, exc.message)
-    if isinstance(exc, Incomplete):
+    if isinstance(exc, Incomplete) and form is not None:
         for name, problem in exc.fields.items():
             form.add_error(name if name in form.fields else None, problem)
-    return refusal_status(exc)
+    return exc.http_status
 
 
 def invalid_status(form) -> int:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import anchoring, annotate, editing
+from .. import anchoring, annotate, editing, revisions
 from ..enums import ClaimStatus
 from ..errors import WorkflowError
 from ..forms import (
@@ -16,8 +16,10 @@ from ..forms import (
     ClaimFromOffsetsForm,
     ClaimFromWordsForm,
 )
-from ..models import Article, Claim
+from ..models import Article, Claim, Proposal
 from .access import invalid_status, refuse, reviewer_required
+from .article_edit import plan_view
+from .proposals import proposal_rights
 
 ARTICLES_PER_PAGE = 50
 OCCURRENCE_CONTEXT = 40
@@ -64,17 +66,28 @@ def article_new(request):
     return render(request, "review/article_new.html", {"form": form}, status=status)
 
 
-def _article_context(article: Article) -> dict:
+def _article_context(article: Article, user) -> dict:
     claims = list(article.claims.order_by("start_offset", "end_offset", "pk"))
+    pending = Proposal.objects.pending().filter(article=article).select_related("proposed_by")
     return {
         "article": article,
         "claims": claims,
         "paragraphs": annotate.paragraphs(article.body, claims),
+        "revisions": list(
+            article.revisions.select_related("actor", "approved_by").order_by("-number")
+        ),
+        "proposals": [article_proposal_view(p, article, user) for p in pending],
     }
 
 
+def article_proposal_view(proposal: Proposal, article: Article, user) -> dict:
+    """A pending article edit: what it changes and which claims it moves."""
+    plan = editing.plan_article_edit(article, fields=revisions.fields_from_json(proposal.values))
+    return {**proposal_rights(proposal, user), **plan_view(plan, article)}
+
+
 def _render_article(request, article, *, selection_form=None, words_form=None, status=200):
-    context = _article_context(article)
+    context = _article_context(article, request.user)
     context.update(
         selection_form=selection_form or ClaimFromOffsetsForm(prefix=SELECTION_PREFIX),
         words_form=words_form or ClaimFromWordsForm(prefix=WORDS_PREFIX),

@@ -9,54 +9,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import editing, workflow
-from ..enums import Action, ClaimStatus, Rating
+from .. import contribution, editing, history, proposals, roles, workflow
+from ..enums import Action, ClaimStatus, ProposalKind, Rating
 from ..errors import StaleVersion, WorkflowError
 from ..forms import (
     ClaimForm,
-    CorrectionForm,
     NoteForm,
+    ReaffirmForm,
     SourceEditForm,
     SourceForm,
     TransitionForm,
     normalise_newlines,
 )
 from ..markdown import render_markdown
-from ..models import Claim, ClaimEvent, Note, ReplyRequest, Source
+from ..models import Claim, ClaimEvent, Note, Proposal, ReplyRequest, Source
 from . import desk, reply
 from .access import refuse, reviewer_required
+from .proposals import proposal_rights
 
 SOURCE_PREFIX = "source"
 NOTE_PREFIX = "note"
-
-ACTION_LABELS = {
-    Action.START: "Start research",
-    Action.SUBMIT: "Submit for review",
-    Action.APPROVE: "Approve and publish",
-    Action.REJECT: "Send back for changes",
-    Action.WITHDRAW: "Withdraw this fact-check",
-    Action.CORRECT: "Publish a correction",
-}
-# The label of the comment box, for the actions that need one (the others have none).
-COMMENT_LABELS = {
-    Action.REJECT: "What needs to change (added to the notes)",
-    Action.WITHDRAW: "Public reason for withdrawing (shown to readers)",
-    Action.CORRECT: "Public correction note: what changed and why (shown to readers)",
-}
-# Why a claim offers this user no workflow button at all.
-NO_ACTION_REASONS = {
-    ClaimStatus.IN_REVIEW: "An editor will approve it or send it back for changes.",
-    ClaimStatus.PUBLISHED: "Only editors can correct or withdraw a published fact-check.",
-    ClaimStatus.WITHDRAWN: "A withdrawn fact-check is final: nothing more can be done to it.",
-}
-DONE_MESSAGES = {
-    Action.START: "Research started.",
-    Action.SUBMIT: "Submitted for review: an editor other than you will check it.",
-    Action.APPROVE: "Approved: the fact-check is published.",
-    Action.REJECT: "Sent back for changes; your comment is in the notes.",
-    Action.WITHDRAW: "Withdrawn: readers now see the reason instead of the verdict.",
-    Action.CORRECT: "Correction published.",
-}
+REAFFIRM_PREFIX = "reaffirm"
 
 
 def load_claim(pk: int) -> Claim:
@@ -72,23 +45,62 @@ def load_claim(pk: int) -> Claim:
         Prefetch("notes", queryset=Note.objects.select_related("author").order_by("pk")),
         Prefetch(
             "events",
-            queryset=ClaimEvent.objects.select_related("actor").order_by("created_at", "pk"),
+            queryset=ClaimEvent.objects.select_related("actor", "proposal").order_by(
+                "created_at", "pk"
+            ),
+        ),
+        Prefetch(
+            "proposals",
+            queryset=Proposal.objects.pending().select_related("proposed_by", "source"),
+            to_attr="pending_proposals",
         ),
     )
     return get_object_or_404(queryset, pk=pk)
 
 
-def _transition_form(action: Action, claim: Claim, data=None):
-    form_class = CorrectionForm if action == Action.CORRECT else TransitionForm
-    initial = {"version": claim.version}
-    if action == Action.CORRECT:
-        initial.update(rating=claim.rating, summary=claim.summary, explanation=claim.explanation)
-    form = form_class(data, prefix=action.value, initial=initial)
-    if action in COMMENT_LABELS:
-        form.fields["comment"].label = COMMENT_LABELS[action]
-        # The browser asks before sending; the workflow refuses an empty one anyway.
-        form.fields["comment"].widget.attrs["required"] = True
-    return form
+def transition_form(action: Action, claim: Claim, data=None) -> TransitionForm:
+    transition = workflow.TRANSITIONS[action]
+    return TransitionForm(
+        data,
+        prefix=action.value,
+        initial={"version": claim.version},
+        transition=transition,
+        claim=claim,
+    )
+
+
+def _waiting_note(claim: Claim, user) -> str:
+    """Why an editor sees no approve button on a claim in review: four eyes."""
+    if claim.status != ClaimStatus.IN_REVIEW or not roles.is_editor(user):
+        return ""
+    found = workflow.contributions(claim, Action.APPROVE)
+    if user.pk not in found:
+        return ""
+    return contribution.four_eyes_refusal(found[user.pk], found, what="this claim").message
+
+
+def proposal_view(proposal: Proposal, claim: Claim, user) -> dict:
+    """A pending proposal as the claim editor shows it: what would change, who may act."""
+    changes = []
+    if proposal.kind == ProposalKind.CORRECTION:
+        changes = history.describe_all(
+            {"field": name, "before": getattr(claim, name), "after": value}
+            for name, value in proposal.values.items()
+        )
+    elif proposal.kind == ProposalKind.ARCHIVED_COPY:
+        changes = [
+            history.ChangeView(
+                f"Archived copy of “{proposal.source.title}”",
+                "value",
+                before=proposal.source.archived_url,
+                after=proposal.values.get("archived_url", "") or "(none)",
+            )
+        ]
+    return {**proposal_rights(proposal, user), "changes": changes}
+
+
+def event_view(event: ClaimEvent) -> dict:
+    return {"event": event, "changes": history.describe_all(history.entries(event))}
 
 
 def source_edit_form(source: Source, data=None) -> SourceEditForm:
@@ -105,6 +117,7 @@ def claim_context(
     action_form=None,
     source_form=None,
     note_form=None,
+    reaffirm_form=None,
     preview=None,
     conflict: bool = False,
     assignment_form=None,
@@ -112,33 +125,21 @@ def claim_context(
     reply_bound=None,
 ) -> dict:
     user = request.user
-    waiting_note = ""
-    if claim.status == ClaimStatus.IN_REVIEW and claim.submitted_by_id == user.pk:
-        waiting_note = (
-            "You submitted it, so another editor must approve it: every verdict is "
-            "checked by two people."
-        )
     editable = workflow.can_edit(claim, user)
     actions = []
     for action in workflow.allowed_actions(claim, user):
         if action_form and action_form[0] == action:
             bound = action_form[1]
         else:
-            bound = _transition_form(action, claim)
-        actions.append(
-            {
-                "action": action,
-                "label": ACTION_LABELS[action],
-                "form": bound,
-                "has_comment": action in COMMENT_LABELS,
-            }
-        )
+            bound = transition_form(action, claim)
+        actions.append({"transition": workflow.TRANSITIONS[action], "form": bound})
     form = form or ClaimForm(initial=ClaimForm.initial_for(claim))
     # The desk's coordination: assignment box and right of reply (views/desk.py, reply.py).
     coordination = {
         **desk.assignment_context(request, claim, form=assignment_form),
         **reply.reply_context(request, claim, contact_form=reply_contact_form, bound=reply_bound),
     }
+    pending = [proposal_view(p, claim, user) for p in claim.pending_proposals]
     return {
         **coordination,
         "claim": claim,
@@ -151,8 +152,12 @@ def claim_context(
         "ratings": list(Rating),
         "preview": render_markdown(claim.explanation) if preview is None else preview,
         "actions": actions,
-        "waiting_note": waiting_note,
-        "no_action_reason": NO_ACTION_REASONS.get(claim.status, ""),
+        "waiting_note": _waiting_note(claim, user),
+        "no_action_reason": "" if pending else workflow.NO_ACTION_REASONS.get(claim.status, ""),
+        "proposals": pending,
+        "reaffirm": workflow.REAFFIRM if workflow.can_reaffirm(claim, user) else None,
+        "reaffirm_form": reaffirm_form
+        or ReaffirmForm(prefix=REAFFIRM_PREFIX, initial={"version": claim.version}),
         "conflict": conflict,
         "missing": workflow.missing_for_submission(claim)
         if claim.status == ClaimStatus.RESEARCHING
@@ -161,7 +166,7 @@ def claim_context(
         "source_form": source_form or SourceForm(prefix=SOURCE_PREFIX),
         "notes": list(claim.notes.all()),
         "note_form": note_form or NoteForm(prefix=NOTE_PREFIX),
-        "events": list(claim.events.all()),
+        "events": [event_view(event) for event in claim.events.all()],
     }
 
 
@@ -219,31 +224,52 @@ def claim_preview(request, pk: int):
 @reviewer_required
 @require_POST
 def claim_transition(request, pk: int, action: str):
-    """One workflow button: start, submit, approve, reject, withdraw or correct."""
+    """One workflow button: start, submit, approve, reject — or propose a correction or a
+    withdrawal, which a second editor approves."""
     claim = load_claim(pk)
     try:
-        action = Action(action)
-    except ValueError:
+        transition = workflow.TRANSITIONS[Action(action)]
+    except (ValueError, KeyError):
         raise Http404("No such action.") from None
-    if action not in workflow.TRANSITIONS:
-        raise Http404("No such action.")
-    form = _transition_form(action, claim, request.POST)
+    form = transition_form(transition.action, claim, request.POST)
     if not form.is_valid():
-        return render_claim(request, claim, action_form=(action, form), status=422)
+        return render_claim(request, claim, action_form=(transition.action, form), status=422)
     data = form.cleaned_data
     try:
-        workflow.perform(
+        proposals.act(
             claim,
-            action,
+            transition.action,
             by=request.user,
             version=data["version"],
-            comment=data["comment"],
-            verdict=form.verdict() if action == Action.CORRECT else None,
+            comment=form.comment_text(),
+            verdict=form.verdict(),
         )
     except WorkflowError as exc:
         status = refuse(request, form, exc)
-        return render_claim(request, claim, action_form=(action, form), status=status)
-    messages.success(request, DONE_MESSAGES[action])
+        return render_claim(request, claim, action_form=(transition.action, form), status=status)
+    messages.success(request, transition.done)
+    return redirect("claims:review_claim", claim.pk)
+
+
+@reviewer_required
+@require_POST
+def claim_reaffirm(request, pk: int):
+    """An editor records that the evidence was re-checked and the verdict stands."""
+    claim = load_claim(pk)
+    form = ReaffirmForm(request.POST, prefix=REAFFIRM_PREFIX)
+    if not form.is_valid():
+        return render_claim(request, claim, reaffirm_form=form, status=422)
+    try:
+        workflow.reaffirm_claim(
+            claim,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            note=form.cleaned_data["comment"],
+        )
+    except WorkflowError as exc:
+        status = refuse(request, form, exc)
+        return render_claim(request, claim, reaffirm_form=form, status=status)
+    messages.success(request, workflow.REAFFIRM.done)
     return redirect("claims:review_claim", claim.pk)
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import editing, weburl
 from ..errors import WorkflowError
 from ..models import Source
-from .access import refusal_status, reviewer_required
+from .access import reviewer_required
 
 
 class ArchivedCopyForm(forms.Form):
@@ -34,11 +34,14 @@ def _source(pk: int, source_pk: int) -> Source:
     return get_object_or_404(queryset, pk=source_pk, claim_id=pk)
 
 
-def _health(request, source: Source, *, pending: bool, status: int = 200):
+def _health(request, source: Source, *, pending: bool, status: int = 200, messages_too=False):
+    """The source's health partial; after an action (not a poll), with the messages swapped
+    in out of band, so htmx users see what happened (an archived copy may be a proposal)."""
     context = {
         "source": source,
         "claim": source.claim,
         "pending": pending,
+        "messages_too": messages_too,
         "archive_form": ArchivedCopyForm(initial={"archived_url": source.archived_url}),
     }
     return render(request, "review/includes/source_health.html", context, status=status)
@@ -58,7 +61,9 @@ def source_check(request, pk: int, source_pk: int):
     except WorkflowError as exc:
         messages.error(request, exc.message)
         if request.htmx:
-            return _health(request, source, pending=False, status=refusal_status(exc))
+            return _health(
+                request, source, pending=False, status=exc.http_status, messages_too=True
+            )
         return _back(pk, source_pk)
     if not request.htmx:
         messages.success(
@@ -87,15 +92,22 @@ def source_archive(request, pk: int, source_pk: int):
     form = ArchivedCopyForm(request.POST)
     if form.is_valid():
         try:
-            editing.record_archived_copy(
+            result = editing.record_archived_copy(
                 source, by=request.user, archived_url=form.cleaned_data["archived_url"]
             )
         except WorkflowError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "Archived copy saved.")
+            messages.success(
+                request,
+                "Archived copy proposed: readers see it once an editor who did not propose "
+                "it approves."
+                if result.proposal
+                else "Archived copy saved. It counts as evidence once it is verified to hold "
+                "the quoted passage.",
+            )
     else:
         messages.error(request, " ".join(form.errors.get("archived_url", ["Invalid URL."])))
     if request.htmx:
-        return _health(request, _source(pk, source_pk), pending=False)
+        return _health(request, _source(pk, source_pk), pending=False, messages_too=True)
     return _back(pk, source_pk)

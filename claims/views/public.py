@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import annotate, claimreview, reply
-from ..enums import ClaimStatus, Rating
+from .. import annotate, claimreview, events, history, reply, workflow
+from ..enums import Action, ClaimStatus, Rating
 from ..filters import PublicClaimFilter
-from ..models import Article, Claim, ClaimEvent, ReplyRequest, Source
+from ..models import Article, Claim, ClaimEvent, Correction, ReplyRequest, Source
 from ..public_cache import cached_public_page
+from ..rules import REAFFIRM, TRANSITIONS
 from ..siteurl import absolute_url
-from ..workflow import TRANSITIONS
 
 
 def _page(request, items, per_page: int | None = None):
@@ -48,7 +48,13 @@ def home(request):
     )
 
 
+# The events a public claim page reads: who researched it (contributions before it was
+# published), who approved it, and its reaffirmations.
+PUBLIC_RECORD_ACTIONS = workflow.CONTRIBUTING_ACTIONS | {Action.APPROVE, Action.REAFFIRM}
+
+
 def _public_claim(slug: str) -> Claim:
+    record = ClaimEvent.objects.filter(action__in=PUBLIC_RECORD_ACTIONS).select_related("actor")
     queryset = (
         Claim.objects.public()
         .select_related("article", "submitted_by", "approved_by")
@@ -57,7 +63,17 @@ def _public_claim(slug: str) -> Claim:
             Prefetch(
                 "sources", queryset=Source.objects.select_related("last_check").order_by("id")
             ),
-            "corrections",
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related(
+                    "event__actor", "event__proposal__proposed_by"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=record.order_by("created_at", "pk"),
+                to_attr="public_record_events",
+            ),
             # Right of reply: only the entries an editor marked for publication.
             Prefetch(
                 "reply_requests",
@@ -77,6 +93,7 @@ def claim_detail(request, slug: str):
     json_ld = None
     if claim.status == ClaimStatus.PUBLISHED:
         json_ld = claimreview.as_json_ld(claimreview.claim_review(claim, url=url))
+    reaffirmed = [e for e in claim.public_record_events if e.action == Action.REAFFIRM]
     return render(
         request,
         "public/claim.html",
@@ -94,6 +111,36 @@ def claim_detail(request, slug: str):
                 reply.public_statement(entry, claimant=claim.claimant)
                 for entry in claim.public_replies
             ],
+            "researchers": workflow.researchers(claim),
+            "reaffirmed": reaffirmed[-1] if reaffirmed else None,
+            "sources": [(source, source.link_status) for source in claim.sources.all()],
+        },
+    )
+
+
+@require_safe
+@cached_public_page
+def claim_versions(request, slug: str):
+    """The previous versions of the verdict, dated, with what changed: from the first
+    publication on, never anything from before it (drafts and research stay internal).
+    A withdrawn fact-check lists its versions' dates and notes but, as its page does, no
+    longer shows the verdict itself."""
+    claim = get_object_or_404(
+        Claim.objects.public().select_related("article").prefetch_related("tags", "sources"),
+        slug=slug,
+    )
+    record = (
+        ClaimEvent.objects.filter(claim=claim).select_related("actor").order_by("created_at", "pk")
+    )
+    versions = history.verdict_versions(history.versions(record, events.claim_state(claim)))
+    return render(
+        request,
+        "public/claim_versions.html",
+        {
+            "claim": claim,
+            "versions": list(reversed(versions)),
+            "show_verdict": claim.status == ClaimStatus.PUBLISHED,
+            "canonical_url": absolute_url(request, reverse("claims:claim_versions", args=[slug])),
         },
     )
 
@@ -150,6 +197,7 @@ def methodology(request):
         {
             "ratings": list(Rating),
             "transitions": TRANSITIONS.values(),
+            "reaffirm": REAFFIRM,
             "canonical_url": absolute_url(request, reverse("claims:methodology")),
         },
     )

@@ -25,7 +25,7 @@ from ..enums import ClaimStatus, ReportKind, ReportStatus
 from ..errors import WorkflowError
 from ..models import Claim
 from ..reader_forms import ReaderReportForm, SuggestionForm
-from .access import refusal_status, refuse, reviewer_required
+from .access import refuse, reviewer_required
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _report_form_view(request, *, kind: ReportKind, form_class, template: str, c
         for name, problem in getattr(exc, "fields", {}).items():
             if name in form.fields:
                 form.add_error(name, problem)
-        return render(request, template, {**context, "form": form}, status=refusal_status(exc))
+        return render(request, template, {**context, "form": form}, status=exc.http_status)
     return redirect("claims:report_thanks")
 
 

@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from claims import workflow
 from claims.enums import ClaimStatus, Rating
-from claims.models import Claim, ClaimEvent, Correction, Note, Source
+from claims.models import Claim, ClaimEvent, Correction, Note, Proposal, Source
 from tests.factories import (
     BODY,
     ArticleFactory,
@@ -25,6 +25,7 @@ from tests.factories import (
     ResearchingClaimFactory,
     SourceFactory,
 )
+from tests.support.record import publish_correction, publish_withdrawal
 
 pytestmark = pytest.mark.django_db
 
@@ -82,21 +83,23 @@ PUBLIC_CLAIM_FIELDS = {
     "article",
     "sources",
     "corrections",
+    "evidence_rechecked",
+    "versions_url",
     "withdrawal",
     "claim_review",
 }
+# Readers get a source's link health in words (link_status), never the checker's raw state.
 PUBLIC_SOURCE_FIELDS = {
     "url",
     "archived_url",
+    "archive_verified",
     "title",
     "publisher",
     "kind",
     "stance",
     "passage",
     "accessed_at",
-    "health",
-    "last_checked_at",
-    "last_check",
+    "link_status",
 }
 PUBLIC_ARTICLE_REF_FIELDS = {
     "slug",
@@ -109,7 +112,15 @@ PUBLIC_ARTICLE_REF_FIELDS = {
     "published_at",
 }
 PUBLIC_VERDICT = ("rating", "summary", "explanation", "explanation_html", "claim_review")
-CORRECTION_FIELDS = {"created_at", "changed_fields", "rating_before", "rating_after", "note"}
+CORRECTION_FIELDS = {
+    "created_at",
+    "changed_fields",
+    "rating_before",
+    "rating_after",
+    "note",
+    "proposed_by",
+    "approved_by",
+}
 
 
 def test_public_claim_has_exactly_the_public_fields(api_client, editor):
@@ -117,7 +128,7 @@ def test_public_claim_has_exactly_the_public_fields(api_client, editor):
     claim = PublishedClaimFactory()
     SourceFactory(claim=claim)
     NoteFactory(claim=claim)
-    workflow.correct_claim(claim, by=editor, version=claim.version, note="Fixed.", summary="New")
+    publish_correction(claim, by=editor, note="Fixed.", summary="New")
     for url in (f"/api/v1/claims/{claim.slug}/", "/api/v1/claims/"):
         body = api_client.get(url).json()
         data = body if "slug" in body else body["results"][0]
@@ -129,7 +140,7 @@ def test_public_claim_has_exactly_the_public_fields(api_client, editor):
 
 
 def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_review(
-    api_client, reviewer, editor
+    api_client, reviewer, editor, other_editor
 ):
     claim = PublishedClaimFactory(
         rating=Rating.FALSE,
@@ -141,9 +152,7 @@ def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_rev
     claim.tags.create(name="Labour market")
     source = SourceFactory(claim=claim, title="Labour market, May", publisher="Stats Office")
     NoteFactory(claim=claim, body=f"{SECRET}: internal doubts")
-    workflow.correct_claim(
-        claim, by=editor, version=claim.version, note="Wrong table.", summary="Up"
-    )
+    publish_correction(claim, by=editor, approver=other_editor, note="Wrong table.", summary="Up")
     claim.refresh_from_db()
     article = claim.article
     correction = Correction.objects.get()
@@ -170,7 +179,7 @@ def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_rev
         "explanation_html": "<p>See <strong>table 2</strong>.</p>\n",
         "published_at": iso(claim.published_at),
         "updated_at": iso(claim.updated_at),
-        "researched_by": "Rita",
+        "researched_by": ["Rita"],
         "approved_by": "Eddie",
         "article": {
             "slug": article.slug,
@@ -192,9 +201,8 @@ def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_rev
                 "stance": "supports",
                 "passage": "The unemployment rate was 4.3 percent.",
                 "accessed_at": iso(source.accessed_at),
-                "health": "unknown",
-                "last_checked_at": None,
-                "last_check": None,
+                "archive_verified": None,
+                "link_status": {"state": "unchecked", "text": None, "checked_at": None},
             }
         ],
         "corrections": [
@@ -204,8 +212,12 @@ def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_rev
                 "rating_before": "false",
                 "rating_after": "false",
                 "note": "Wrong table.",
+                "proposed_by": "Eddie",
+                "approved_by": "Erin",
             }
         ],
+        "evidence_rechecked": None,
+        "versions_url": f"{API}/claims/{claim.slug}/versions/",
         "withdrawal": None,
         "claim_review": {
             "@context": "https://schema.org",
@@ -244,7 +256,7 @@ def test_public_claim_detail_shows_the_verdict_sources_corrections_and_claim_rev
 
 def test_withdrawn_claim_keeps_its_url_with_the_reason_instead_of_the_verdict(api_client, editor):
     claim = PublishedClaimFactory(summary=f"{SECRET} verdict", explanation=f"{SECRET} why")
-    workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="Misattributed.")
+    publish_withdrawal(claim, by=editor, reason="Misattributed.")
     claim.refresh_from_db()
 
     body = api_client.get(f"/api/v1/claims/{claim.slug}/").json()
@@ -267,29 +279,31 @@ def test_public_sources_show_their_link_health(api_client):
     from claims.linkcheck import CheckResult
 
     claim = PublishedClaimFactory()
-    source = SourceFactory(claim=claim)
-    (ticket,) = checking.hand_out([source.pk])
-    check = checking.record_result(
-        ticket,
-        CheckResult(url=source.url, outcome=CheckOutcome.GONE, status=404, final_url=source.url),
-    )
+    healthy, failing = SourceFactory(claim=claim), SourceFactory(claim=claim)
+    checks = []
+    for source, outcome, status in (
+        (healthy, CheckOutcome.OK, 200),
+        (failing, CheckOutcome.GONE, 404),
+    ):
+        (ticket,) = checking.hand_out([source.pk])
+        checks.append(
+            checking.record_result(
+                ticket,
+                CheckResult(url=source.url, outcome=outcome, status=status, passage_found=True),
+            )
+        )
 
     body = api_client.get(f"/api/v1/claims/{claim.slug}/").json()
 
-    health = {
-        name: body["sources"][0][name] for name in ("health", "last_checked_at", "last_check")
-    }
-    assert health == {
-        "health": "failing",
-        "last_checked_at": iso(check.checked_at),
-        "last_check": {
-            "checked_at": iso(check.checked_at),
-            "outcome": "gone",
-            "http_status": 404,
-            "final_url": source.url,
-            "passage_found": None,
+    # In the words readers are given on the page; one failed check is not news.
+    assert [source["link_status"] for source in body["sources"]] == [
+        {
+            "state": "ok",
+            "text": "The page is still online and still contains the quoted passage",
+            "checked_at": iso(checks[0].checked_at),
         },
-    }
+        {"state": "failing", "text": None, "checked_at": iso(checks[1].checked_at)},
+    ]
 
 
 def test_reviewer_queues_a_check_and_records_an_archived_copy(
@@ -310,16 +324,33 @@ def test_reviewer_queues_a_check_and_records_an_archived_copy(
     again = api_client.post(f"/api/v1/sources/{source.pk}/check/", **token_for(reviewer))
     assert again.json()["queued"] is False
 
+    # On a published claim readers would see it: a proposal for an editor (202).
     response = api_client.post(
         f"/api/v1/sources/{source.pk}/archive/",
         {"archived_url": "https://web.archive.org/web/2023/x"},
         format="json",
         **token_for(reviewer),
     )
+    proposal = Proposal.objects.get()
+    assert (response.status_code, response["Location"], response.json()["values"]) == (
+        202,
+        f"{API}/proposals/{proposal.pk}/",
+        {"archived_url": "https://web.archive.org/web/2023/x"},
+    )
+    assert Source.objects.get().archived_url == ""
+    # On a claim in research it is recorded at once (and queued for verification).
+    draft_source = SourceFactory(claim=ResearchingClaimFactory(quote_text=OTHER_QUOTE))
+    response = api_client.post(
+        f"/api/v1/sources/{draft_source.pk}/archive/",
+        {"archived_url": "https://web.archive.org/web/2023/y"},
+        format="json",
+        **token_for(reviewer),
+    )
     assert (response.status_code, response.json()["archived_url"]) == (
         200,
-        "https://web.archive.org/web/2023/x",
+        "https://web.archive.org/web/2023/y",
     )
+    assert response.json()["archive_verified"] is None
 
 
 def test_anonymous_cannot_queue_checks(api_client):
@@ -513,9 +544,20 @@ def test_reviewer_sees_every_claim_with_its_workflow_state(api_client, reviewer,
                 "stance": "supports",
                 "passage": "The unemployment rate was 4.3 percent.",
                 "accessed_at": iso(source.accessed_at),
+                "archive_verified": None,
+                "link_status": {
+                    "state": "unchecked",
+                    "text": None,
+                    "checked_at": None,
+                    "desk": "Not checked yet.",
+                    "needs_attention": False,
+                    "failing": False,
+                },
                 "health": "unknown",
                 "last_checked_at": None,
                 "last_check": None,
+                "archive_checked_at": None,
+                "archive_check_detail": "",
                 "version": 1,
                 "created_at": iso(source.created_at),
                 "updated_at": iso(source.updated_at),
@@ -524,6 +566,9 @@ def test_reviewer_sees_every_claim_with_its_workflow_state(api_client, reviewer,
         "corrections": [],
         "allowed_actions": ["submit"],
         "can_edit": True,
+        "can_reaffirm": False,
+        "contributors": {},
+        "pending_proposals": [],
         "missing_for_submission": {
             "rating": "Choose a rating.",
             "summary": "Write the one-line verdict.",
@@ -599,13 +644,16 @@ def test_draft_to_published_through_the_api_by_two_people(
     submitted = transition(api_client, "submit", 3).json()
     assert (submitted["status"], submitted["submitted_by"]) == ("in_review", "eddie")
 
-    # Four eyes: the editor who submitted it cannot approve it.
+    # Four eyes: the editor who created, sourced, wrote and submitted it cannot approve it,
+    # and is told who may.
     refused = transition(api_client, "approve", 4)
     assert refused.status_code == 403
     assert refused.json() == error(
         "not_permitted",
-        "You submitted this claim, so someone else must approve it: every verdict is "
-        "checked by two people.",
+        "You created it, cited a source, edited the verdict and submitted it, so you cannot "
+        "approve this claim: everything readers see is checked by two people. It may be "
+        "approved by Erin.",
+        may_approve=["Erin"],
     )
 
     # The other editor approves from a browser session, which must carry the CSRF token.
@@ -631,7 +679,7 @@ def test_draft_to_published_through_the_api_by_two_people(
     public = Client().get("/api/v1/claims/unemployment-fell-to-42-last-year/").json()
     assert (public["status"], public["researched_by"], public["approved_by"]) == (
         "published",
-        "Eddie",
+        ["Eddie"],
         "Erin",
     )
     assert Client().get(url).json() == error("not_found")  # readers: no ids
@@ -670,7 +718,7 @@ def test_refusals_map_to_statuses_with_field_errors(api_client, reviewer, editor
     url = f"/api/v1/claims/{researching.pk}/"
 
     incomplete = api_client.post(url + "transitions/", {"action": "submit", "version": 1}, **auth)
-    assert incomplete.status_code == 400
+    assert incomplete.status_code == 422
     assert incomplete.json() == error(
         "incomplete",
         "Not ready for review: Choose a rating. Write the one-line verdict. Explain the "
@@ -698,13 +746,13 @@ def test_refusals_map_to_statuses_with_field_errors(api_client, reviewer, editor
         f"/api/v1/claims/{in_review.pk}/", {"version": 1, "summary": "New"}, **auth
     )
     assert locked.status_code == 409
-    assert locked.json() == error("locked", workflow._LOCKED_MESSAGES[ClaimStatus.IN_REVIEW])
+    assert locked.json() == error("locked", workflow.LOCKED_MESSAGES[ClaimStatus.IN_REVIEW])
     reject = api_client.post(
         f"/api/v1/claims/{in_review.pk}/transitions/",
         {"action": "reject", "version": 1, "comment": "  "},
         **token_for(editor),
     )
-    assert reject.status_code == 400
+    assert reject.status_code == 422
     assert reject.json() == error(
         "incomplete",
         "Say what needs to change: the comment goes to the reviewer's notes.",
@@ -738,7 +786,7 @@ def test_reject_sends_back_with_the_comment_in_the_notes(api_client, editor, tok
     }
 
 
-def test_correction_through_the_api(api_client, editor, token_for):
+def test_correction_through_the_api(api_client, editor, other_editor, token_for):
     claim = PublishedClaimFactory(rating=Rating.MIXED)
     url = f"/api/v1/claims/{claim.pk}/transitions/"
     auth = token_for(editor)
@@ -751,19 +799,54 @@ def test_correction_through_the_api(api_client, editor, token_for):
         "Some values are not valid: rating: Only a correction changes the verdict this way.",
         {"rating": "Only a correction changes the verdict this way."},
     )
-    corrected = api_client.post(
+    proposed = api_client.post(
         url,
         {"action": "correct", "version": 1, "comment": "New data.", "rating": "false"},
         **auth,
     )
 
-    assert corrected.status_code == 200
-    body = corrected.json()
-    assert (body["status"], body["version"], body["rating"]) == (
-        "published",
-        2,
-        rating(Rating.FALSE),
+    # Proposed, not published: readers still see the old verdict.
+    proposal = Proposal.objects.get()
+    assert (proposed.status_code, proposed["Location"]) == (202, f"{API}/proposals/{proposal.pk}/")
+    assert proposed.json() == {
+        "id": proposal.pk,
+        "api_url": f"{API}/proposals/{proposal.pk}/",
+        "kind": "correction",
+        "state": "pending",
+        "claim": claim.slug,
+        "article": None,
+        "source": None,
+        "values": {"rating": "false"},
+        "note": "New data.",
+        "based_on_version": 1,
+        "proposed_by": "eddie",
+        "proposed_at": iso(proposal.proposed_at),
+        "decided_by": None,
+        "decided_at": None,
+        "decision_note": "",
+        "can_approve": False,
+    }
+    public = api_client.get(f"/api/v1/claims/{claim.slug}/").json()
+    assert (public["rating"], public["corrections"]) == (rating(Rating.MIXED), [])
+
+    own = api_client.post(f"/api/v1/proposals/{proposal.pk}/approve/", **auth)
+    assert own.status_code == 403
+    assert own.json() == error(
+        "not_permitted",
+        "You proposed it, so you cannot approve this correction: everything readers see is "
+        "checked by two people. It may be approved by Erin.",
+        may_approve=["Erin"],
     )
+    approved = api_client.post(
+        f"/api/v1/proposals/{proposal.pk}/approve/", **token_for(other_editor)
+    )
+    assert (approved.status_code, approved.json()["state"], approved.json()["decided_by"]) == (
+        200,
+        "approved",
+        "erin",
+    )
+    body = api_client.get(f"/api/v1/claims/{claim.slug}/").json()
+    assert (body["status"], body["rating"]) == ("published", rating(Rating.FALSE))
     correction = Correction.objects.get()
     assert body["corrections"] == [
         {
@@ -772,6 +855,8 @@ def test_correction_through_the_api(api_client, editor, token_for):
             "rating_before": "mixed",
             "rating_after": "false",
             "note": "New data.",
+            "proposed_by": "Eddie",
+            "approved_by": "Erin",
         }
     ]
 
@@ -802,6 +887,7 @@ def test_events_are_the_claims_history(api_client, reviewer, editor, token_for):
                 "comment": "",
                 "public": False,
                 "changes": [],
+                "proposal": None,
                 "version": 2,
             },
             {
@@ -816,7 +902,8 @@ def test_events_are_the_claims_history(api_client, reviewer, editor, token_for):
                 "rating_after": "false",
                 "comment": "",
                 "public": False,
-                "changes": ["rating"],
+                "changes": [{"field": "rating", "before": "", "after": "false"}],
+                "proposal": None,
                 "version": 3,
             },
         ],
@@ -852,9 +939,20 @@ def test_sources_are_added_edited_and_removed_with_versions(api_client, reviewer
         "stance": "refutes",
         "passage": "Rate: 4.3%",
         "accessed_at": "2026-05-01T08:00:00Z",
+        "archive_verified": None,
+        "link_status": {
+            "state": "unchecked",
+            "text": None,
+            "checked_at": None,
+            "desk": "Not checked yet.",
+            "needs_attention": False,
+            "failing": False,
+        },
         "health": "unknown",
         "last_checked_at": None,
         "last_check": None,
+        "archive_checked_at": None,
+        "archive_check_detail": "",
         "version": 1,
         "created_at": iso(source.created_at),
         "updated_at": iso(source.updated_at),
@@ -905,7 +1003,8 @@ def test_claim_creation_checks_the_span_like_the_ui(api_client, reviewer, token_
         },
         **token_for(reviewer),
     )
-    assert response.status_code == 400
+    # Well-formed, but the rules refuse it: the quote is not at those offsets.
+    assert response.status_code == 422
     body = response.json()
     assert body == error("invalid", fields={"quote": ANY})
     assert "unemployment fell" in body["error"]["fields"]["quote"]
@@ -915,6 +1014,7 @@ def test_claim_creation_checks_the_span_like_the_ui(api_client, reviewer, token_
 def test_articles_are_created_and_edited_and_claims_move_with_their_words(
     api_client, reviewer, token_for
 ):
+    """An article no reader can see yet: every edit is saved at once as a revision."""
     auth = token_for(reviewer)
     created = api_client.post(
         "/api/v1/articles/",
@@ -937,12 +1037,15 @@ def test_articles_are_created_and_edited_and_claims_move_with_their_words(
         **auth,
     ).json()
 
+    unversioned = api_client.patch(f"/api/v1/articles/{slug}/", {"body": "X"}, **auth)
+    assert unversioned.json() == error("invalid", fields={"version": "This field is required."})
     moved = api_client.patch(
         f"/api/v1/articles/{slug}/",
-        {"body": "On Monday, the minister said taxes fell.\n\nThat is all."},
+        {"version": 1, "body": "On Monday, the minister said taxes fell.\n\nThat is all."},
         **auth,
     )
     assert moved.status_code == 200
+    assert moved.json()["version"] == 2
     assert moved.json()["claims"] == [
         {
             "id": claim["id"],
@@ -957,15 +1060,45 @@ def test_articles_are_created_and_edited_and_claims_move_with_their_words(
             "version": 1,
         }
     ]
-    lost = api_client.patch(f"/api/v1/articles/{slug}/", {"body": "Nothing."}, **auth)
-    assert lost.status_code == 400
+    lost = api_client.patch(f"/api/v1/articles/{slug}/", {"version": 2, "body": "Nothing."}, **auth)
+    assert lost.status_code == 422
     assert lost.json() == error(
         "invalid",
         fields={
             "body": "This edit removes words that claims quote: “taxes fell”. Keep those "
-            "words, or remove the claims first."
+            "words: a claim always quotes the article's text exactly."
         },
     )
+    stale = api_client.patch(f"/api/v1/articles/{slug}/", {"version": 1, "title": "T"}, **auth)
+    assert stale.status_code == 409
+    assert stale.json() == error("stale_version", current_version=2)
+    revisions = api_client.get(f"/api/v1/articles/{slug}/revisions/", **auth).json()
+    assert [(r["number"], r["actor"], r["changed_fields"]) for r in revisions["results"]] == [
+        (1, "rita", ["title", "standfirst", "author", "outlet", "url", "published_at",
+                     "language", "body"]),
+        (2, "rita", ["body"]),
+    ]  # fmt: skip
+    assert revisions["results"][0]["body"] == "The minister said taxes fell.\n\nThat is all."
+    moved_event = ClaimEvent.objects.get(action="article_edit")
+    assert moved_event.changes == [
+        {
+            "field": "span",
+            "before": {
+                "quote": "taxes fell",
+                "start": 18,
+                "end": 28,
+                "prefix": "The minister said ",
+                "suffix": ".\n\nThat is all.",
+            },
+            "after": {
+                "quote": "taxes fell",
+                "start": 29,
+                "end": 39,
+                "prefix": "On Monday, the minister said ",
+                "suffix": ".\n\nThat is all.",
+            },
+        }
+    ]
 
 
 # --- Filters, ordering, paging --------------------------------------------------------------
@@ -1188,7 +1321,7 @@ def _published(article, n: int, editor) -> None:
         claim = PublishedClaimFactory(article=article, quote_text=OTHER_QUOTE)
         claim.tags.create(name=f"tag-{claim.pk}")
         SourceFactory(claim=claim)
-        workflow.correct_claim(claim, by=editor, version=claim.version, note="N", summary="S")
+        publish_correction(claim, by=editor, note="N", summary="S")
 
 
 @pytest.mark.parametrize("n", [1, 12])
@@ -1199,11 +1332,13 @@ def test_claim_list_runs_a_constant_number_of_queries(
     _published(article, n, editor)
     ClaimFactory(article=article)
     auth = token_for(editor)
-    # count, claims, tags, sources, corrections
-    with django_assert_num_queries(5):
+    # count, claims, tags, sources, corrections (+event, proposal, proposer), the events
+    # naming who researched and approved
+    with django_assert_num_queries(6):
         assert len(api_client.get("/api/v1/claims/").json()["results"]) == n
-    # ... plus the key, the user's keys (knox sweeps expired ones) and the user's groups
-    with django_assert_num_queries(8):
+    # ... plus the key, the user's keys (knox sweeps expired ones), the user's groups, who
+    # contributed, the pending proposals
+    with django_assert_num_queries(11):
         assert len(api_client.get("/api/v1/claims/", **auth).json()["results"]) == n + 1
 
 
@@ -1216,5 +1351,6 @@ def test_article_and_claim_details_run_a_constant_number_of_queries(
     claim = Claim.objects.filter(article=article).first()
     with django_assert_num_queries(2):  # the article, its published claims
         assert len(api_client.get(f"/api/v1/articles/{article.slug}/").json()["claims"]) == n
-    with django_assert_num_queries(4):  # the claim, tags, sources, corrections
+    # the claim, tags, sources, corrections, the events naming who researched and approved
+    with django_assert_num_queries(5):
         assert api_client.get(f"/api/v1/claims/{claim.slug}/").status_code == 200

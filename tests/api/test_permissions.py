@@ -18,6 +18,7 @@ from django.test import Client
 from knox.crypto import hash_token
 from knox.models import AuthToken
 
+from claims import proposals
 from claims.api.permissions import IsReviewer
 from tests.factories import (
     ArticleFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
     InReviewClaimFactory,
     PublishedClaimFactory,
     SourceFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,7 @@ class Objects:
     draft: Any
     in_review: Any
     source: Any
+    proposal: Any
 
 
 @pytest.fixture
@@ -57,7 +60,11 @@ def objects(db):
     draft = ClaimFactory(article=article, quote_text="wages had not kept up with prices")
     in_review = InReviewClaimFactory(article=article, quote_text="part-time workers")
     source = SourceFactory(claim=draft)
-    return Objects(article, published, draft, in_review, source)
+    withdrawn = PublishedClaimFactory(quote_text="part-time workers")
+    proposal = proposals.propose_withdrawal(
+        withdrawn, by=user_with_role("erin", "Editors"), version=1, reason="Misattributed."
+    )
+    return Objects(article, published, draft, in_review, source, proposal)
 
 
 @dataclass
@@ -67,6 +74,8 @@ class Case:
     body: dict = field(default_factory=dict)
     # role → status; roles not named get the status of "reviewer"
     expect: dict = field(default_factory=dict)
+    # the workflow's refusal of a reviewer (a 403 for a signed-in role)
+    refusal: str = "Only an editor can approve a claim."
 
 
 PUBLIC = dict.fromkeys(ROLES, 200)
@@ -130,8 +139,61 @@ CASES = {
     "create article": Case(
         "post", "/api/v1/articles/", {"title": "T", "body": "B."}, {**ROLE_ONLY, "reviewer": 201}
     ),
+    # Readers can see the article (it has a published claim): an edit is a proposal.
     "edit article": Case(
-        "patch", "/api/v1/articles/{o.article.slug}/", {"title": "New title"}, ROLE_ONLY
+        "patch",
+        "/api/v1/articles/{o.article.slug}/",
+        {"version": 1, "title": "New title"},
+        {**ROLE_ONLY, "reviewer": 202},
+    ),
+    "preview article edit": Case(
+        "post", "/api/v1/articles/{o.article.slug}/preview/", {"title": "New"}, ROLE_ONLY
+    ),
+    "article revisions": Case(
+        "get", "/api/v1/articles/{o.article.slug}/revisions/", expect=ROLE_ONLY
+    ),
+    "verdict versions": Case("get", "/api/v1/claims/{o.published.slug}/versions/", expect=PUBLIC),
+    "propose a correction": Case(
+        "post",
+        "/api/v1/proposals/",
+        {
+            "kind": "correction",
+            "claim": "{o.published.slug}",
+            "version": 1,
+            "note": "N",
+            "summary": "New",
+        },
+        {**ROLE_ONLY, "reviewer": 403, "editor": 201, "superuser": 201},
+        "Only an editor can correct a published verdict.",
+    ),
+    "correct": Case(
+        "post",
+        "/api/v1/claims/{o.published.slug}/transitions/",
+        {"action": "correct", "version": 1, "comment": "N", "summary": "New"},
+        {**ROLE_ONLY, "reviewer": 403, "editor": 202, "superuser": 202},
+        "Only an editor can correct a published verdict.",
+    ),
+    "reaffirm": Case(
+        "post",
+        "/api/v1/claims/{o.published.slug}/reaffirm/",
+        {"version": 1, "note": "Re-checked: it stands."},
+        {**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
+        "Only an editor can record that the evidence was re-checked.",
+    ),
+    "proposals": Case("get", "/api/v1/proposals/", expect=ROLE_ONLY),
+    "proposal": Case("get", "/api/v1/proposals/{o.proposal.pk}/", expect=ROLE_ONLY),
+    # Proposed by "erin", so every other editor may approve it.
+    "approve a proposal": Case(
+        "post",
+        "/api/v1/proposals/{o.proposal.pk}/approve/",
+        expect={**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
+        refusal="Only an editor can approve a withdrawal.",
+    ),
+    "cancel a proposal": Case(
+        "post",
+        "/api/v1/proposals/{o.proposal.pk}/cancel/",
+        expect={**ROLE_ONLY, "reviewer": 403, "editor": 200, "superuser": 200},
+        refusal="Only the editor who proposed it, or another editor, can cancel it.",
     ),
     "schema": Case("get", "/api/schema/", expect=PUBLIC),
     "docs": Case("get", "/api/docs/", expect=PUBLIC),
@@ -174,7 +236,7 @@ def test_permission_matrix(request, objects, name, role):
         assert response.json() == {
             "error": {
                 "code": "not_permitted",
-                "message": "Only an editor can approve a claim.",
+                "message": case.refusal,
                 "fields": {},
             }
         }
@@ -231,6 +293,7 @@ def test_every_api_view_is_closed_unless_it_is_a_public_read():
         ("RatingScaleView", None),
         ("ClaimViewSet", "list"),
         ("ClaimViewSet", "retrieve"),
+        ("ClaimViewSet", "versions"),
         ("ArticleViewSet", "list"),
         ("ArticleViewSet", "retrieve"),
         ("SpectacularAPIView", None),

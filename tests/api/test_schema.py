@@ -18,12 +18,14 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from claims import proposals
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     PublishedClaimFactory,
     SourceFactory,
     WithdrawnClaimFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +41,8 @@ OPERATIONS = {
     ("/api/v1/claims/{id_or_slug}/", "patch"),
     ("/api/v1/claims/{id_or_slug}/events/", "get"),
     ("/api/v1/claims/{id_or_slug}/transitions/", "post"),
+    ("/api/v1/claims/{id_or_slug}/reaffirm/", "post"),
+    ("/api/v1/claims/{id_or_slug}/versions/", "get"),
     ("/api/v1/claims/{id_or_slug}/sources/", "get"),
     ("/api/v1/claims/{id_or_slug}/sources/", "post"),
     ("/api/v1/claims/{id_or_slug}/notes/", "get"),
@@ -53,8 +57,15 @@ OPERATIONS = {
     ("/api/v1/articles/", "post"),
     ("/api/v1/articles/{slug}/", "get"),
     ("/api/v1/articles/{slug}/", "patch"),
+    ("/api/v1/articles/{slug}/preview/", "post"),
+    ("/api/v1/articles/{slug}/revisions/", "get"),
+    ("/api/v1/proposals/", "get"),
+    ("/api/v1/proposals/", "post"),
+    ("/api/v1/proposals/{id}/", "get"),
+    ("/api/v1/proposals/{id}/approve/", "post"),
+    ("/api/v1/proposals/{id}/cancel/", "post"),
 }
-WRITE_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "429"}
+WRITE_ERRORS = {"400", "401", "403", "404", "409", "413", "415", "422", "429"}
 
 
 @pytest.fixture
@@ -89,7 +100,7 @@ def test_schema_documents_every_operation(schema):
 def test_schema_documents_how_claims_are_addressed(schema):
     """By id for reviewers (every claim has one), by public slug for anyone."""
     claim_paths = [path for path in schema["paths"] if path.startswith("/api/v1/claims/{")]
-    assert len(claim_paths) == 6
+    assert len(claim_paths) == 8
     for path in claim_paths:
         for method, operation in schema["paths"][path].items():
             (parameter,) = [p for p in operation["parameters"] if p["in"] == "path"]
@@ -193,10 +204,14 @@ def _data() -> dict:
     source = SourceFactory(claim=draft)
     withdrawn = WithdrawnClaimFactory(article=published.article)
     ArticleFactory()  # no claims: invisible to readers
+    proposal = proposals.propose_correction(
+        published, by=user_with_role("fuzz-editor", "Editors"), version=1, note="N", summary="S"
+    )
     return {
         "claims": [published.slug, withdrawn.slug, str(published.pk), str(draft.pk)],
         "articles": [published.article.slug],
         "sources": [str(source.pk)],
+        "proposals": [str(proposal.pk)],
     }
 
 
@@ -207,7 +222,8 @@ def _known_keys(operation, data: dict) -> list[dict]:
     if "{slug}" in path:
         return [{"slug": key} for key in data["articles"]]
     if "{id}" in path:
-        return [{"id": key} for key in data["sources"]]
+        keys = data["proposals"] if path.startswith("/api/v1/proposals/") else data["sources"]
+        return [{"id": key} for key in keys]
     return []
 
 

@@ -200,13 +200,24 @@ def test_changing_the_url_resets_health(reviewer, django_capture_on_commit_callb
 
 
 @pytest.mark.django_db
-def test_archived_copy_can_be_recorded_on_a_published_claim(reviewer):
+def test_archived_copy_can_be_recorded_on_a_published_claim(reviewer, editor):
+    """Readers see it, so it waits for an editor who did not propose it."""
+    from claims import approvals
+
     claim = PublishedClaimFactory()
     source = SourceFactory(claim=claim)
-    editing.record_archived_copy(source, by=reviewer, archived_url="https://web.archive.org/x")
+    result = editing.record_archived_copy(
+        source, by=reviewer, archived_url="https://web.archive.org/x"
+    )
+    source.refresh_from_db()
+    assert source.archived_url == ""
+    approvals.approve_proposal(result.proposal, by=editor)
     source.refresh_from_db()
     assert source.archived_url == "https://web.archive.org/x"
-    assert claim.events.get().action == Action.ARCHIVE_SOURCE
+    assert list(claim.events.values_list("action", flat=True)) == [
+        Action.PROPOSE,
+        Action.ARCHIVE_SOURCE,
+    ]
     with pytest.raises(editing.Invalid):
         editing.record_archived_copy(source, by=reviewer, archived_url="javascript:alert(1)")
 

@@ -62,8 +62,10 @@ def _source_saved_in_the_ui_is_checked_and_shown(client, worker, server):
     workflow.approve_claim(claim, by=editor, version=claim.version)
     client.logout()
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
-    assert '<span class="health health--ok">OK</span>' in html
-    assert "the quoted passage is still on the page" in html
+    assert (
+        '<span class="health health--ok">The page is still online and still contains the '
+        "quoted passage</span>"
+    ) in html
     assert [r.path for r in server.requests] == ["/may"]
 
 

@@ -124,7 +124,11 @@ def source_data(prefix="source", **overrides) -> dict:
 
 
 def dashboard_sections(response) -> dict:
+    """Each section's count and the ids it lists (claims; proposals for "proposals")."""
     return {
-        section["id"]: (section["count"], [claim.pk for claim in section["claims"]])
+        section["id"]: (
+            section["count"],
+            [item.pk for item in section.get("claims", section.get("proposals"))],
+        )
         for section in response.context["sections"]
     }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from claims import checking, workflow
 from claims.enums import Action, CheckOutcome, ClaimStatus, Rating
 from claims.linkcheck import CheckResult
-from claims.models import Claim, ClaimEvent, Correction, Note
+from claims.models import Claim, ClaimEvent, Correction, Note, Proposal
 from tests.factories import (
     ClaimFactory,
     InReviewClaimFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     ResearchingClaimFactory,
     SourceFactory,
     WithdrawnClaimFactory,
+    user_with_role,
 )
 from tests.views.pages import (
     HTMX,
@@ -40,6 +41,7 @@ pytestmark = pytest.mark.django_db
 
 def test_saving_a_claim(client, reviewer):
     claim = ResearchingClaimFactory()
+    statement_before = claim.statement
     client.force_login(reviewer)
     response = client.post(
         claim_url(claim),
@@ -67,7 +69,17 @@ def test_saving_a_claim(client, reviewer):
     assert (event.action, event.actor, event.changes) == (
         Action.EDIT,
         reviewer,
-        ["statement", "rating", "summary", "explanation", "tags"],
+        [
+            {
+                "field": "statement",
+                "before": statement_before,
+                "after": "Unemployment fell to 4.2% in 2023.",
+            },
+            {"field": "rating", "before": "", "after": "false"},
+            {"field": "summary", "before": "", "after": "It rose."},
+            {"field": "explanation", "before": "", "after": "Line one.\nLine two."},
+            {"field": "tags", "before": [], "after": ["economy", "jobs"]},
+        ],
     )
     assert shown_messages(response) == [("success", "Saved. The claim is now at version 2.")]
 
@@ -238,12 +250,13 @@ def test_claim_editor_query_count_does_not_grow(client, reviewer, django_assert_
     add(1)
     # session, user, groups, claim (+article, submitter, approver, assignee, requested
     # approver), tags, right-of-reply entries, sources (+last check), their recent checks,
-    # notes, events; the assignment box's people and editors
-    with django_assert_num_queries(12):
+    # notes, events (+actor, proposal), pending proposals; the assignment box's people and
+    # editors
+    with django_assert_num_queries(13):
         response = client.get(claim_url(claim))
     assert len(response.context["sources"]) == 1
     add(29)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(claim_url(claim))
     assert (
         len(response.context["sources"]),
@@ -263,7 +276,7 @@ def test_claim_editor_query_count_does_not_grow(client, reviewer, django_assert_
         (InReviewClaimFactory, "reviewer", []),
         (InReviewClaimFactory, "editor", ["approve", "reject"]),
         (PublishedClaimFactory, "reviewer", []),
-        (PublishedClaimFactory, "editor", ["withdraw", "correct"]),
+        (PublishedClaimFactory, "editor", ["withdraw", "correct", "reaffirm"]),
         (WithdrawnClaimFactory, "editor", []),
     ],
 )
@@ -274,15 +287,19 @@ def test_only_the_allowed_buttons_are_shown(request, client, factory, role, butt
     assert action_buttons(response) == buttons
 
 
-def test_the_submitter_gets_no_approve_button(client, editor):
+def test_the_submitter_gets_no_approve_button(client, editor, other_editor):
     claim = InReviewClaimFactory(submitted_by=editor)
     client.force_login(editor)
     response = client.get(claim_url(claim))
     assert action_buttons(response) == ["reject"]
     assert (
-        "You submitted it, so another editor must approve it: every verdict is checked by "
-        "two people." in response.content.decode()
+        "You submitted it, so you cannot approve this claim: everything readers see is "
+        "checked by two people. It may be approved by Erin." in response.content.decode()
     )
+
+
+def approve_url(proposal) -> str:
+    return reverse("claims:review_proposal_approve", args=[proposal.pk])
 
 
 def post_action(client, claim, action, **data):
@@ -329,7 +346,7 @@ def test_submit_a_complete_claim(client, reviewer):
     claim.refresh_from_db()
     assert (claim.status, claim.submitted_by) == (ClaimStatus.IN_REVIEW, reviewer)
     assert shown_messages(response) == [
-        ("success", "Submitted for review: an editor other than you will check it.")
+        ("success", "Submitted for review: an editor who did not work on it will check it.")
     ]
 
 
@@ -351,8 +368,8 @@ def test_four_eyes_the_submitter_cannot_approve_another_editor_can(client, edito
     assert shown_messages(response) == [
         (
             "error",
-            "You submitted this claim, so someone else must approve it: every verdict is "
-            "checked by two people.",
+            "You submitted it, so you cannot approve this claim: everything readers see is "
+            "checked by two people. It may be approved by Erin.",
         )
     ]
     client.force_login(other_editor)
@@ -394,7 +411,7 @@ def test_a_reviewer_cannot_reject(client, reviewer):
     assert Claim.objects.get().status == ClaimStatus.IN_REVIEW
 
 
-def test_withdraw_needs_a_public_reason(client, reviewer, editor):
+def test_withdraw_needs_a_public_reason_and_a_second_editor(client, reviewer, editor, other_editor):
     claim = PublishedClaimFactory()
     client.force_login(editor)
     response = post_action(client, claim, "withdraw")
@@ -404,12 +421,34 @@ def test_withdraw_needs_a_public_reason(client, reviewer, editor):
     ]
     response = post_action(client, claim, "withdraw", comment="The quote was misattributed.")
     claim.refresh_from_db()
+    assert (claim.status, claim.withdrawal_reason) == (ClaimStatus.PUBLISHED, "")
+    assert shown_messages(response) == [
+        (
+            "success",
+            "Withdrawal proposed: readers see the fact-check as it is until another editor "
+            "approves it.",
+        )
+    ]
+    proposal = Proposal.objects.get()
+    # The proposer sees why they cannot approve it; no second withdrawal can be proposed.
+    page = response.content.decode()
+    assert action_buttons(response) == ["correct", "reaffirm"]
+    assert (
+        "You proposed it, so you cannot approve this withdrawal: everything readers see is "
+        "checked by two people. It may be approved by Erin." in page
+    )
+    assert approve_url(proposal) not in page
+    client.force_login(other_editor)
+    page = client.get(claim_url(claim)).content.decode()
+    assert approve_url(proposal) in page
+    response = client.post(approve_url(proposal), follow=True)
+    claim.refresh_from_db()
     assert (claim.status, claim.withdrawal_reason) == (
         ClaimStatus.WITHDRAWN,
         "The quote was misattributed.",
     )
     assert shown_messages(response) == [
-        ("success", "Withdrawn: readers now see the reason instead of the verdict.")
+        ("success", "Withdrawal approved: readers now see the reason instead of the verdict.")
     ]
     client.force_login(reviewer)
     response = post_action(client, PublishedClaimFactory(), "withdraw", comment="Why not.")
@@ -433,11 +472,33 @@ def test_correct_a_published_verdict(client, reviewer, editor):
     client.force_login(editor)
     response = post_action(client, claim, "correct", **data)
     claim.refresh_from_db()
+    # Proposed: readers see the old verdict until another editor approves.
+    assert (claim.status, claim.rating) == (ClaimStatus.PUBLISHED, Rating.MOSTLY_ACCURATE)
+    assert shown_messages(response) == [
+        (
+            "success",
+            "Correction proposed: readers see the current verdict until another editor "
+            "approves it.",
+        )
+    ]
+    assert "<del>Mostly accurate</del> → <ins>False</ins>" in response.content.decode()
+    proposal = Proposal.objects.get()
+    refused = client.post(approve_url(proposal), follow=True)
+    assert shown_messages(refused) == [
+        (
+            "error",
+            "You proposed it, so you cannot approve this correction: everything readers see "
+            "is checked by two people. Ask another editor to approve it.",
+        )
+    ]
+    client.force_login(user_with_role("erin", "Editors"))
+    response = client.post(approve_url(proposal), follow=True)
+    claim.refresh_from_db()
     assert (claim.status, claim.rating) == (ClaimStatus.PUBLISHED, Rating.FALSE)
     assert list(Correction.objects.values_list("changed_fields", "note")) == [
         (["rating"], "We misread the table.")
     ]
-    assert shown_messages(response) == [("success", "Correction published.")]
+    assert shown_messages(response) == [("success", "Correction approved and published.")]
 
 
 def test_a_correction_that_changes_nothing_keeps_the_input(client, editor):

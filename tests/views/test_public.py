@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims import workflow
-from claims.enums import ClaimStatus, Rating
+from claims.enums import Action, ClaimStatus, Rating
 from claims.models import Claim
+from claims.rules import TRANSITIONS
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -24,6 +25,7 @@ from tests.factories import (
     SourceFactory,
     WithdrawnClaimFactory,
 )
+from tests.support.record import publish_correction, publish_withdrawal
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +112,7 @@ def test_published_claim_page_shows_everything_a_reader_needs(client, reviewer, 
 def test_withdrawn_claim_shows_the_notice_instead_of_a_verdict(client, editor):
     claim = PublishedClaimFactory(summary=f"{SECRET} verdict", explanation=f"{SECRET} why")
     SourceFactory(claim=claim)
-    workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="Misattributed quote.")
+    publish_withdrawal(claim, by=editor, reason="Misattributed quote.")
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
     assert "This fact-check has been withdrawn" in html
     assert "Misattributed quote." in html
@@ -204,10 +206,8 @@ def test_corrections_page_lists_public_events_only(client, editor):
     withdrawn = PublishedClaimFactory(statement="Withdrawn claim")
     rejected = InReviewClaimFactory(statement="Rejected claim")
     SourceFactory(claim=rejected)
-    workflow.correct_claim(
-        corrected, by=editor, version=corrected.version, note="Figure updated.", rating="mixed"
-    )
-    workflow.withdraw_claim(withdrawn, by=editor, version=withdrawn.version, reason="Bad quote.")
+    publish_correction(corrected, by=editor, note="Figure updated.", rating="mixed")
+    publish_withdrawal(withdrawn, by=editor, reason="Bad quote.")
     workflow.reject_claim(rejected, by=editor, version=rejected.version, comment=SECRET)
     html = client.get(reverse("claims:corrections")).content.decode()
     assert re.findall(r'<p class="card-title"><a href="[^"]+">([^<]+)</a>', html) == [
@@ -225,7 +225,7 @@ def test_claim_page_shows_its_corrections(client, editor):
         'class="correction-flag"'
         not in client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
     )
-    workflow.correct_claim(claim, by=editor, version=claim.version, note="Oops.", rating="false")
+    publish_correction(claim, by=editor, note="Oops.", rating="false")
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
     # Readers learn of the correction before the verdict, not only at the end.
     flag = re.search(r'<p class="correction-flag">(.*?)</p>', html, re.S).group(1)
@@ -243,7 +243,9 @@ def test_methodology_shows_the_scale_the_code_enforces(client):
     for rating in Rating:
         assert f'<span class="badge badge--{rating.value}">{rating.label}</span>' in html
         assert f"<dd>{rating.meaning}</dd>" in html
-    assert "An editor other than the submitter" in html
+    who = TRANSITIONS[Action.APPROVE].who.replace("'", "&#x27;")
+    assert f"<td>{who}</td>" in html
+    assert f"<td>{TRANSITIONS[Action.CORRECT].who}</td>" in html
 
 
 def test_every_public_page_advertises_the_feeds(client):
@@ -282,7 +284,7 @@ def test_feed_contains_published_fact_checks(client):
 
 def test_corrections_feed_contains_corrections(client, editor):
     claim = PublishedClaimFactory()
-    workflow.correct_claim(claim, by=editor, version=claim.version, note="Fixed.", summary="New")
+    publish_correction(claim, by=editor, note="Fixed.", summary="New")
     ns = {"atom": "http://www.w3.org/2005/Atom"}
     root = ElementTree.fromstring(client.get(reverse("claims:corrections_atom")).content)
     entries = root.findall("atom:entry", ns)
@@ -379,9 +381,7 @@ def test_public_pages_run_a_constant_number_of_queries(
     def add_detail(n):
         for i in range(n):
             SourceFactory(claim=claim)
-            workflow.correct_claim(
-                claim, by=editor, version=claim.version, note=f"Fix {i}", summary=f"S{n}-{i}"
-            )
+            publish_correction(claim, by=editor, note=f"Fix {i}", summary=f"S{n}-{i}")
 
     add_detail(1)
     from django.db import connection
@@ -404,32 +404,31 @@ def test_claim_page_shows_each_sources_link_health_and_archived_copy(client):
     claim = PublishedClaimFactory()
     healthy = SourceFactory(claim=claim, title="Healthy", passage="4.3 percent")
     dead = SourceFactory(claim=claim, title="Dead one", archived_url="https://web.archive.org/x")
+    refused = SourceFactory(claim=claim, title="Refused one")
     for source, outcome, found in (
         (healthy, CheckOutcome.OK, True),
         (dead, CheckOutcome.GONE, None),
+        (refused, CheckOutcome.REFUSED, None),
     ):
         (ticket,) = checking.hand_out([source.pk])
         checking.record_result(
             ticket, CheckResult(url=source.url, outcome=outcome, passage_found=found)
         )
     html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
-    statuses = [
-        (health, label, after.strip())
-        for health, label, after in re.findall(
-            r'<span class="health health--(\w+)">([^<]+)</span>([^<]*)', html
-        )
-    ]
-    assert statuses == [
-        ("ok", "OK", "· the quoted passage is still on the page"),
-        ("failing", "Failing", "·"),
-    ]
+    statuses = re.findall(r'<span class="health health--(\w+)">([^<]+)</span>', html)
+    # One failed check is not news, and a check the guard refused fetched nothing: readers
+    # are told nothing about those two (the old page said "Failing" for both).
+    assert statuses == [("ok", "The page is still online and still contains the quoted passage")]
+    assert "Failing" not in html
     assert (
         '<a href="https://web.archive.org/x" rel="noopener noreferrer">Archived copy'
         '<span class="visually-hidden"> of Dead one</span></a>'
     ) in html
 
 
-def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, token_for):
+def test_a_drafts_wording_never_reaches_a_public_url(
+    client, reviewer, editor, other_editor, token_for
+):
     """Issue 11.2: a draft "Internal draft: mayor Smith is lying again" was published at
     /claims/internal-draft-mayor-smith-is-lying-again-…/ and that slug appeared in cards,
     canonical links, og:url, JSON-LD, feeds, the sitemap and the API. The slug is now
@@ -437,10 +436,11 @@ def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, t
     article = ArticleFactory()
     api = Client()
     auth, editor_auth = token_for(reviewer), token_for(editor)
+    second_editor_auth = token_for(other_editor)
 
     def call(method, path, body, auth):
         response = getattr(api, method)(path, body, content_type="application/json", **auth)
-        assert response.status_code in {200, 201}, response.content
+        assert response.status_code in {200, 201, 202}, response.content
         return response.json()
 
     draft = call(
@@ -467,12 +467,13 @@ def test_a_drafts_wording_never_reaches_a_public_url(client, reviewer, editor, t
     published = call("post", url + "transitions/", {"action": "approve", "version": 4}, editor_auth)
     slug = "the-minister-overstated-the-fall-in-unemployment"
     assert published["slug"] == slug
-    call(
+    proposal = call(
         "post",
         url + "transitions/",
         {"action": "correct", "version": 5, "comment": "Wording.", "summary": "It fell less"},
         editor_auth,
     )
+    call("post", urlsplit(proposal["api_url"]).path + "approve/", {}, second_editor_auth)
     assert Claim.objects.get(pk=draft["id"]).slug == slug  # a correction keeps it
 
     crawl = public_pages(client, article)
@@ -522,10 +523,32 @@ def test_feeds_send_summaries_as_text_not_markup(client, feed):
 @pytest.mark.parametrize("feed", ["claims:corrections_rss", "claims:corrections_atom"])
 def test_feeds_send_correction_notes_and_withdrawal_reasons_as_text(client, editor, feed):
     corrected = PublishedClaimFactory()
-    workflow.correct_claim(
-        corrected, by=editor, version=corrected.version, note=MARKUP, summary="New"
-    )
+    publish_correction(corrected, by=editor, note=MARKUP, summary="New")
     withdrawn = PublishedClaimFactory(article=corrected.article, quote_text="part-time workers")
     reason = "Two lines:\n<script>alert(1)</script>"
-    workflow.withdraw_claim(withdrawn, by=editor, version=withdrawn.version, reason=reason)
+    publish_withdrawal(withdrawn, by=editor, reason=reason)
     assert feed_texts(client, feed) == [reason, MARKUP]
+
+
+def test_a_dead_source_with_an_archived_copy_says_so_in_readers_words(client):
+    from django.utils import timezone
+
+    from claims.enums import SourceHealth
+    from claims.models import Source
+
+    claim = PublishedClaimFactory()
+    source = SourceFactory(claim=claim, title="Release", archived_url="https://archive.example/r")
+    Source.objects.filter(pk=source.pk).update(
+        health=SourceHealth.DEAD,
+        last_checked_at=timezone.now(),
+        consecutive_failures=3,
+        archive_verified=True,
+        archive_checked_at=timezone.now(),
+    )
+    html = client.get(reverse("claims:claim", args=[claim.slug])).content.decode()
+    assert re.search(
+        r'<span class="health health--dead_archived">The page no longer exists</span> — '
+        r'<a href="https://archive.example/r" rel="noopener noreferrer">archived copy'
+        r'<span class="visually-hidden"> of Release</span></a> \(verified <time',
+        html,
+    )

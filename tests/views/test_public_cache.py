@@ -4,6 +4,7 @@ from django.urls import reverse
 from claims import public_cache, workflow
 from claims.enums import Rating
 from tests.factories import InReviewClaimFactory, PublishedClaimFactory, SourceFactory
+from tests.support.record import publish_correction, publish_withdrawal
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_correcting_invalidates(client, caching, editor, django_capture_on_commi
     url = reverse("claims:claim", args=[claim.slug])
     get(client, url)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.correct_claim(claim, by=editor, version=claim.version, note="n", rating="false")
+        publish_correction(claim, by=editor, note="n", rating="false")
     status, html = get(client, url)
     assert status == "miss"
     assert '<span class="badge badge--false">False</span>' in html
@@ -65,6 +66,6 @@ def test_withdrawing_invalidates(client, caching, editor, django_capture_on_comm
     marked = f'data-claim="{claim.slug}"'
     assert marked in get(client, url)[1]
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="r")
+        publish_withdrawal(claim, by=editor, reason="r")
     status, html = get(client, url)
     assert (status, marked in html) == ("miss", False)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from claims import public_cache, shareimage, workflow
+from claims import public_cache, shareimage
 from claims.enums import Rating
 from tests.factories import (
     ClaimFactory,
@@ -17,6 +17,7 @@ from tests.factories import (
     ResearchingClaimFactory,
     WithdrawnClaimFactory,
 )
+from tests.support.record import publish_correction, publish_withdrawal
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_the_image_is_cached_and_redrawn_after_a_correction(
     assert again.content == first.content
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.correct_claim(claim, by=editor, version=claim.version, note="n", rating="false")
+        publish_correction(claim, by=editor, note="n", rating="false")
     claim.refresh_from_db()
     corrected = client.get(image_url(claim))
     assert corrected["X-Cache"] == "miss"
@@ -73,7 +74,7 @@ def test_a_withdrawn_claims_cached_image_is_gone_at_once(
     claim = PublishedClaimFactory()
     assert client.get(image_url(claim)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.withdraw_claim(claim, by=editor, version=claim.version, reason="Wrong quote.")
+        publish_withdrawal(claim, by=editor, reason="Wrong quote.")
     assert client.get(image_url(claim)).status_code == 404
 
 

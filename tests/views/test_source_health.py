@@ -10,8 +10,9 @@ from django.utils import timezone
 from claims import checking, heartbeat
 from claims.enums import CheckOutcome, SourceHealth
 from claims.linkcheck import CheckResult
-from claims.models import Source
+from claims.models import Proposal, Source
 from tests.factories import PublishedClaimFactory, ResearchingClaimFactory, SourceFactory
+from tests.views.pages import shown_messages
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,9 @@ def test_link_check_views_need_a_reviewer(client, outsider):
     assert Source.objects.get().check_token is None
 
 
-def test_archived_copy_takes_a_source_out_of_the_attention_queue(client, reviewer):
+def test_an_archived_copy_on_a_published_claim_is_a_proposal_and_clears_nothing(client, reviewer):
+    """The old hole: any archived URL took a dead source out of the queue. Now, on a
+    published claim it waits for an editor, and even then counts only once verified."""
     claim = PublishedClaimFactory()
     source = SourceFactory(claim=claim)
     Source.objects.filter(pk=source.pk).update(health=SourceHealth.DEAD)
@@ -119,11 +122,20 @@ def test_archived_copy_takes_a_source_out_of_the_attention_queue(client, reviewe
 
     assert attention() == [claim.pk]
     response = client.post(
-        urls(source)["archive"], {"archived_url": "https://web.archive.org/web/2023/x"}
+        urls(source)["archive"],
+        {"archived_url": "https://web.archive.org/web/2023/x"},
+        follow=True,
     )
-    assert response.status_code == 302
-    assert Source.objects.get().archived_url == "https://web.archive.org/web/2023/x"
-    assert attention() == []
+    assert shown_messages(response) == [
+        (
+            "success",
+            "Archived copy proposed: readers see it once an editor who did not propose it "
+            "approves.",
+        )
+    ]
+    assert Source.objects.get().archived_url == ""
+    assert Proposal.objects.get().values == {"archived_url": "https://web.archive.org/web/2023/x"}
+    assert attention() == [claim.pk]
 
 
 def test_archived_copy_must_be_a_web_address(client, reviewer):
@@ -155,3 +167,25 @@ def test_dashboard_attention_lists_changed_and_passage_missing(client, editor):
     response = client.get(reverse("claims:review_dashboard"))
     section = next(s for s in response.context["sections"] if s["id"] == "attention")
     assert sorted(c.pk for c in section["claims"]) == sorted(flagged)
+
+
+def test_with_htmx_the_archived_copy_answer_says_it_is_a_proposal(client, reviewer):
+    source = SourceFactory(claim=PublishedClaimFactory())
+    client.force_login(reviewer)
+    response = client.post(
+        urls(source)["archive"],
+        {"archived_url": "https://web.archive.org/web/2023/x"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert page.strip().startswith(f'<div class="source-health" id="source-{source.pk}-health"')
+    assert (
+        '<div id="messages" class="messages" role="status" aria-live="polite" hx-swap-oob' in page
+    )
+    assert shown_messages(response) == [
+        (
+            "success",
+            "Archived copy proposed: readers see it once an editor who did not propose it "
+            "approves.",
+        )
+    ]

@@ -31,8 +31,28 @@ def test_adding_a_source(client, reviewer):
     assert list(claim.sources.values_list("url", "title", "stance")) == [
         ("https://stats.example.org/labour", "Labour market overview", "refutes")
     ]
+    source = claim.sources.get()
     assert list(claim.events.values_list("action", "changes")) == [
-        (Action.ADD_SOURCE, ["https://stats.example.org/labour"])
+        (
+            Action.ADD_SOURCE,
+            [
+                {
+                    "field": "source",
+                    "source": source.pk,
+                    "before": None,
+                    "after": {
+                        "url": "https://stats.example.org/labour",
+                        "title": "Labour market overview",
+                        "publisher": "Statistics Office",
+                        "kind": "primary_data",
+                        "passage": "The rate was 4.3%.",
+                        "stance": "refutes",
+                        "accessed_at": source.accessed_at.isoformat(),
+                        "archived_url": "",
+                    },
+                }
+            ],
+        )
     ]
     assert shown_messages(response) == [("success", "Source added.")]
 

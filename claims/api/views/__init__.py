@@ -15,7 +15,8 @@ changes); articles by slug; sources by id (they have no slug and no public URL).
 
 from .articles import ArticleViewSet
 from .claims import ClaimViewSet
+from .proposals import ProposalViewSet
 from .ratings import RatingScaleView
 from .sources import SourceViewSet
 
-__all__ = ["ArticleViewSet", "ClaimViewSet", "RatingScaleView", "SourceViewSet"]
+__all__ = ["ArticleViewSet", "ClaimViewSet", "ProposalViewSet", "RatingScaleView", "SourceViewSet"]

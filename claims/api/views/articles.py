@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -15,9 +16,11 @@ from ...models import Article, Claim
 from ..errors import error_responses
 from ..inputs import (
     ArticleInputSerializer,
+    ArticlePreviewInputSerializer,
     ArticleUpdateSerializer,
 )
 from ..permissions import IsReviewer, ReadOnlyOrReviewer
+from ..record import ArticlePreviewSerializer, ArticleRevisionSerializer, ProposalSerializer
 from ..serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
@@ -58,10 +61,18 @@ ANY_ARTICLE_DETAIL = PolymorphicProxySerializer(
     ),
     partial_update=extend_schema(
         summary="Edit an article",
-        description="Claims move with their words when the body changes; an edit that "
-        "removes words a claim quotes is refused (400).",
+        description="Send the article's `version` (a stale one is 409 `stale_version`). "
+        "Every edit is a revision; claims move with their words (each gets an event), and "
+        "an edit that removes words a claim quotes is refused (422). On an article readers "
+        "can see — one with a published or withdrawn fact-check — the edit is proposed "
+        "instead (202, the proposal): readers keep the current revision until an editor who "
+        "did not make it approves.",
         request=ArticleUpdateSerializer,
-        responses={200: ArticleDetailSerializer, **error_responses(*WRITE)},
+        responses={
+            200: ArticleDetailSerializer,
+            202: ProposalSerializer,
+            **error_responses(*WRITE),
+        },
     ),
 )
 class ArticleViewSet(ApiView, GenericViewSet):
@@ -113,5 +124,65 @@ class ArticleViewSet(ApiView, GenericViewSet):
     def partial_update(self, request, slug=None):
         article = self.get_object()
         form = self.valid(ArticleUpdateSerializer)
-        editing.update_article(article, by=request.user, fields=dict(form.validated_data))
+        edit = editing.update_article(
+            article,
+            by=request.user,
+            version=form.validated_data["version"],
+            fields=form.article_fields(),
+            comment=form.validated_data["comment"],
+        )
+        if edit.proposal is not None:
+            body = ProposalSerializer(edit.proposal, context=self.get_serializer_context()).data
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["api_url"]}
+            )
         return self._article_response(article.pk)
+
+    @extend_schema(
+        summary="Preview an edit",
+        description="What `PATCH` with these fields would do, saving nothing: the fields it "
+        "changes, the claims whose words move, the claims whose quoted words it deletes (it "
+        "would be refused), and whether it needs a second editor.",
+        request=ArticlePreviewInputSerializer,
+        responses={200: ArticlePreviewSerializer, **error_responses(*WRITE)},
+    )
+    @action(detail=True, methods=["post"])
+    def preview(self, request, slug=None):
+        article = self.get_object()
+        form = self.valid(ArticlePreviewInputSerializer)
+        plan = editing.plan_article_edit(article, fields=form.article_fields())
+        data = {
+            "changed": plan.changed,
+            "needs_approval": plan.needs_approval,
+            "moves": [
+                {
+                    "claim": move.claim.pk,
+                    "status": move.claim.status,
+                    "start_offset_before": move.claim.start_offset,
+                    "end_offset_before": move.claim.end_offset,
+                    "start_offset_after": move.selector.start,
+                    "end_offset_after": move.selector.end,
+                }
+                for move in plan.moves
+            ],
+            "refused": [claim.pk for claim in plan.lost],
+            "problems": plan.problems,
+        }
+        return Response(ArticlePreviewSerializer(data).data)
+
+    @extend_schema(
+        summary="An article's revisions",
+        description="Every version of its text and metadata, oldest first (revision 1 is "
+        "the article as created): who, when, approved by whom, what changed. Reviewers and "
+        "editors.",
+        responses={
+            200: ArticleRevisionSerializer(many=True),
+            **error_responses(401, 403, 404, 429),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, slug=None):
+        article = self.get_object()
+        found = article.revisions.select_related("actor", "approved_by").order_by("number")
+        page = self.paginate_queryset(found)
+        return self.get_paginated_response(ArticleRevisionSerializer(page, many=True).data)

@@ -28,7 +28,7 @@ CLAIM = OpenApiParameter(
 # Error statuses each kind of endpoint documents (401: a bad token fails everywhere).
 READ = (401, 404, 429)
 READ_PUBLIC_LIST = (400, 401, 404, 429)
-WRITE = (400, 401, 403, 404, 409, 413, 415, 429)
+WRITE = (400, 401, 403, 404, 409, 413, 415, 422, 429)
 
 
 class ApiView:

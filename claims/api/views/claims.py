@@ -13,20 +13,22 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from ... import editing, workflow
-from ...models import Claim, ClaimEvent, Note, Source
+from ... import editing, events, history, proposals, workflow
+from ...enums import Action, ClaimStatus
+from ...models import Claim, ClaimEvent, Correction, Note, Proposal, Source
 from ..errors import error_responses
 from ..filters import ClaimFilter, StableOrderingFilter
 from ..inputs import (
     ClaimCreateSerializer,
     ClaimUpdateSerializer,
     NoteInputSerializer,
+    ReaffirmSerializer,
     SourceInputSerializer,
     TransitionSerializer,
 )
 from ..permissions import IsReviewer, ReadOnlyOrReviewer
+from ..record import ClaimEventSerializer, ProposalSerializer, VerdictVersionSerializer
 from ..serializers import (
-    ClaimEventSerializer,
     ClaimSerializer,
     NoteSerializer,
     PublicClaimSerializer,
@@ -100,11 +102,16 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     http_method_names = ["get", "post", "patch", "head"]
 
     def get_permissions(self):
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "retrieve", "versions"):
             return [ReadOnlyOrReviewer()]
         return [IsReviewer()]
 
     def get_queryset(self):
+        # What the page shows of a claim's record: its researchers (contributions before
+        # publication) and approval, its reaffirmations; and, for reviewers, who may
+        # approve it and which proposals wait — a fixed number of queries per page.
+        record_actions = workflow.CONTRIBUTING_ACTIONS | {Action.APPROVE, Action.REAFFIRM}
+        record = ClaimEvent.objects.filter(action__in=record_actions).select_related("actor")
         claims = Claim.objects.select_related(
             "article", "submitted_by", "approved_by", "assignee", "requested_approver"
         ).prefetch_related(
@@ -112,11 +119,33 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
             Prefetch(
                 "sources", queryset=Source.objects.select_related("last_check").order_by("id")
             ),
-            "corrections",
+            Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related(
+                    "event__actor", "event__proposal__proposed_by"
+                ),
+            ),
+            Prefetch(
+                "events",
+                queryset=record.order_by("created_at", "pk"),
+                to_attr="public_record_events",
+            ),
         )
         if self.is_reviewer():
+            claims = claims.prefetch_related(
+                Prefetch(
+                    "events",
+                    queryset=ClaimEvent.objects.filter(action__in=workflow.CONTRIBUTING_ACTIONS)
+                    .select_related("actor")
+                    .order_by("created_at", "pk"),
+                    to_attr="contribution_events",
+                ),
+                Prefetch(
+                    "proposals", queryset=Proposal.objects.pending(), to_attr="pending_proposals"
+                ),
+            )
             return claims.order_by("-updated_at", "-id")
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "versions"):
             return claims.public()
         return claims.published().order_by("-published_at", "-id")
 
@@ -183,23 +212,31 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
         return self._claim_response(claim.pk)
 
     @extend_schema(
-        summary="Perform a workflow transition",
+        summary="Perform a workflow transition (or propose one)",
         parameters=[CLAIM],
-        description="start, submit, approve, reject, withdraw or correct — the same rules as "
-        "the reviewer UI: roles (403 `not_permitted`), four eyes (the submitter cannot "
-        "approve: 403), completeness (400 `incomplete`), the state (409 "
+        description="start, submit, approve and reject take effect at once (200, the "
+        "claim). correct and withdraw are proposed: the answer is 202 with the proposal, "
+        "which another editor approves at `/api/v1/proposals/{id}/approve/`; readers see "
+        "the claim as it is until then. The same rules as the reviewer UI: roles (403 "
+        "`not_permitted`), four eyes — nobody who contributed to a claim (created, edited, "
+        "sourced or submitted it) approves it, and nobody approves their own proposal (403, "
+        "with `may_approve`) — completeness (422 `incomplete`), the state (409 "
         "`invalid_transition`) and the version (409 `stale_version`). `comment` is required "
         "to reject, withdraw and correct; `rating`, `summary`, `explanation` only with "
         "correct.",
         request=TransitionSerializer,
-        responses={200: ClaimSerializer, **error_responses(*WRITE)},
+        responses={
+            200: ClaimSerializer,
+            202: ProposalSerializer,
+            **error_responses(*WRITE),
+        },
     )
     @action(detail=True, methods=["post"])
     def transitions(self, request, id_or_slug=None):
         claim = self.get_object()
         form = self.valid(TransitionSerializer)
         data = form.validated_data
-        workflow.perform(
+        result = proposals.act(
             claim,
             data["action"],
             by=request.user,
@@ -207,7 +244,65 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
             comment=data["comment"],
             verdict=form.verdict(),
         )
+        if isinstance(result, Proposal):
+            body = ProposalSerializer(result, context=self.get_serializer_context()).data
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["api_url"]}
+            )
         return self._claim_response(claim.pk)
+
+    @extend_schema(
+        summary="Record that the evidence was re-checked",
+        parameters=[CLAIM],
+        description="An editor re-checked a published claim's evidence and the verdict "
+        "stands: a public note (readers see “Evidence re-checked on …”). Takes the claim "
+        "out of the “needs attention” queue for the source problems seen so far. Neither "
+        "status nor verdict changes, nor the version.",
+        request=ReaffirmSerializer,
+        responses={200: ClaimSerializer, **error_responses(*WRITE)},
+    )
+    @action(detail=True, methods=["post"])
+    def reaffirm(self, request, id_or_slug=None):
+        claim = self.get_object()
+        data = self.valid(ReaffirmSerializer).validated_data
+        workflow.reaffirm_claim(claim, by=request.user, version=data["version"], note=data["note"])
+        return self._claim_response(claim.pk)
+
+    @extend_schema(
+        summary="Previous versions of the verdict",
+        parameters=[CLAIM],
+        description="The verdict as first published and as each correction left it, and "
+        "the withdrawal if there was one, oldest first — never anything from before "
+        "publication. A withdrawn claim lists its versions without the verdict itself (null "
+        "rating, summary, explanation), as its page does. Anyone, for published and "
+        "withdrawn claims.",
+        responses={200: VerdictVersionSerializer(many=True), **error_responses(*READ)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, id_or_slug=None):
+        claim = self.get_object()
+        if claim.status not in (ClaimStatus.PUBLISHED, ClaimStatus.WITHDRAWN):
+            return Response([])
+        record = ClaimEvent.objects.filter(claim=claim).order_by("created_at", "pk")
+        found = history.verdict_versions(history.versions(record, events.claim_state(claim)))
+        shown = claim.status == ClaimStatus.PUBLISHED
+        data = [
+            {
+                "number": v.number,
+                "action": v.action,
+                "at": v.at,
+                "rating": v.verdict["rating"] if shown and v.action != "withdraw" else None,
+                "summary": v.verdict["summary"] if shown and v.action != "withdraw" else None,
+                "explanation": v.verdict["explanation"]
+                if shown and v.action != "withdraw"
+                else None,
+                "changed": list(v.changed),
+                "unrecorded": sorted(v.unknown),
+                "note": v.note,
+            }
+            for v in found
+        ]
+        return Response(VerdictVersionSerializer(data, many=True).data)
 
     @extend_schema(
         summary="A claim's history",
@@ -219,8 +314,8 @@ class ClaimViewSet(AssignmentActions, ApiView, GenericViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request, id_or_slug=None):
         claim = self.get_object()
-        events = ClaimEvent.objects.filter(claim=claim).select_related("actor")
-        page = self.paginate_queryset(events.order_by("created_at", "id"))
+        record = ClaimEvent.objects.filter(claim=claim).select_related("actor")
+        page = self.paginate_queryset(record.order_by("created_at", "id"))
         return self.get_paginated_response(ClaimEventSerializer(page, many=True).data)
 
     @extend_schema(

@@ -19,6 +19,7 @@ from ..inputs import (
     SourceUpdateSerializer,
     VersionQuerySerializer,
 )
+from ..record import ProposalSerializer
 from ..serializers import (
     CheckQueuedSerializer,
     SourceSerializer,
@@ -97,16 +98,29 @@ class SourceViewSet(ApiView, GenericViewSet):
 
     @extend_schema(
         summary="Record an archived copy of a source",
-        description="Any state of the claim, published included: readers see the copy "
-        "beside the original link. An empty `archived_url` removes it.",
+        description="An empty `archived_url` removes it. While the claim is unpublished it "
+        "is recorded at once (200, the source). On a published or withdrawn fact-check "
+        "readers would see it, so it is proposed (202, the proposal) and recorded when an "
+        "editor who did not propose it approves. Either way a worker then fetches the copy "
+        "through the guarded fetcher: it counts as evidence (`archive_verified`) only if it "
+        "holds the source's quoted passage.",
         request=ArchivedCopySerializer,
-        responses={200: SourceSerializer, **error_responses(*WRITE)},
+        responses={
+            200: SourceSerializer,
+            202: ProposalSerializer,
+            **error_responses(*WRITE),
+        },
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         source = self.get_object()
         form = self.valid(ArchivedCopySerializer)
-        source = editing.record_archived_copy(
+        result = editing.record_archived_copy(
             source, by=request.user, archived_url=form.validated_data["archived_url"]
         )
-        return Response(self.get_serializer(source).data)
+        if result.proposal is not None:
+            body = ProposalSerializer(result.proposal, context=self.get_serializer_context()).data
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["api_url"]}
+            )
+        return Response(self.get_serializer(result.source).data)
