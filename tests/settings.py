@@ -18,9 +18,14 @@ os.environ.setdefault("CELERY_BROKER_DIR", os.path.join(_scratch, "broker"))
 os.environ.setdefault("CELERY_QUEUE", f"factcheck-test-{uuid.uuid4().hex[:12]}")
 
 from factcheck.settings import *  # noqa: E402, F403
-from factcheck.settings import DATABASES, env_list  # noqa: E402
+from factcheck.settings import CACHES, DATABASES, env_list  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# Parallel test processes share one Redis: each keeps its own key space, so one's page-cache
+# invalidations, throttles and rate limits never reach another's (a worker started by a
+# test inherits CELERY_QUEUE, hence the same prefix).
+CACHES["default"]["KEY_PREFIX"] = os.environ["CELERY_QUEUE"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_PASSWORD = "demo-password-for-tests"
